@@ -21,6 +21,6 @@ vitest run --project unit
 echo "== test bed packages"
 bash scripts/testbed/ensure-packages.sh
 echo "== integration tests"
-vitest run --project integration
+vitest run --project integration --no-file-parallelism
 echo "== end-to-end tests"
-vitest run --project e2e
+vitest run --project e2e --no-file-parallelism

@@ -16,7 +16,8 @@ export const CODES = {
   TAG_REQUIRED: "a pull without a tag or digest would fetch every tag",
   DIGEST_REQUIRED: "the request must pin a digest",
   LOCAL_IMAGE_OPERATION: "a local image operation that policy disables",
-  PLUGIN_PROTECTED: "the request would disable or change an authorization plugin",
+  PLUGIN_PROTECTED:
+    "the request would disable or change an authorization plugin",
   SWARM_JOIN_DENIED: "joining a swarm lets other managers schedule images",
   // Signature checks.
   SIGNATURES_UNAVAILABLE: "no trust backend is configured to check signatures",
@@ -35,7 +36,8 @@ export const CODES = {
   ROLLBACK: "trust metadata is older than the trusted copy",
   HASH_MISMATCH: "trust metadata does not match its recorded hash",
   LENGTH_MISMATCH: "trust metadata does not match its recorded length",
-  ROOT_ROTATION_INVALID: "a new root is not signed by the old and new root keys",
+  ROOT_ROTATION_INVALID:
+    "a new root is not signed by the old and new root keys",
   ROOT_CERT_INVALID: "a root certificate fails its checks",
   PINNING_MISMATCH: "the root does not match the pinned certificate, key or CA",
   TOFU_DISABLED: "first-use trust is disabled and no pin exists",

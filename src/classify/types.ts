@@ -52,7 +52,11 @@ export type Classification =
       readonly source: "service";
     }
   /** Start or restart of an existing container: check its image. */
-  | { readonly kind: "start"; readonly route: string; readonly container: string }
+  | {
+      readonly kind: "start";
+      readonly route: string;
+      readonly container: string;
+    }
   /** A local image operation; `target` is the image name it would create. */
   | {
       readonly kind: "local";
