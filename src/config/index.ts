@@ -1,0 +1,5 @@
+export { ConfigError } from "./error.js";
+export { configHash, describeConfig, startupWarnings } from "./hash.js";
+export { loadConfig } from "./load.js";
+export type { Env } from "./primitives.js";
+export type { Config, TrustPinning } from "./types.js";
