@@ -1,0 +1,114 @@
+import { request as httpRequest, type RequestOptions } from "node:http";
+import { AuthzError } from "../errors.js";
+
+/** Max daemon response body read, in bytes; inspect output is far smaller. */
+export const MAX_DAEMON_RESPONSE_BYTES = 4 * 1024 * 1024;
+/** Default limit for one daemon request, in milliseconds. */
+export const DEFAULT_DAEMON_TIMEOUT_MS = 5_000;
+
+/** Where the daemon listens, parsed from DOCKER_HOST. */
+export type DaemonAddress =
+  | { readonly socketPath: string }
+  | { readonly host: string; readonly port: number };
+
+/** A daemon answer: status and parsed JSON body (undefined on 404). */
+export interface DaemonResponse {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** Parses `unix:///path` or `tcp://host:port`; throws on anything else. */
+export function parseDockerHost(dockerHost: string): DaemonAddress {
+  if (dockerHost.startsWith("unix://")) {
+    return { socketPath: dockerHost.slice("unix://".length) };
+  }
+  const tcp = /^tcp:\/\/([^/\s]+):([0-9]{1,5})\/?$/.exec(dockerHost);
+  if (tcp?.[1] !== undefined && tcp[2] !== undefined) {
+    return { host: tcp[1].replace(/^\[|\]$/g, ""), port: Number(tcp[2]) };
+  }
+  throw new AuthzError(
+    "DAEMON_UNREACHABLE",
+    `DOCKER_HOST ${JSON.stringify(dockerHost)} is not unix:///path or tcp://host:port`,
+  );
+}
+
+/**
+ * Sends a GET to the daemon and parses the JSON answer. Every failure
+ * (refused, timed out, oversized, not JSON) becomes DAEMON_UNREACHABLE, so
+ * the caller denies rather than guessing what the daemon would run.
+ */
+export function getJson(
+  address: DaemonAddress,
+  path: string,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<DaemonResponse> {
+  const combined = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+  const options: RequestOptions = {
+    ...address,
+    method: "GET",
+    path,
+    headers: { Accept: "application/json" },
+    signal: combined,
+  };
+  return new Promise<DaemonResponse>((resolve, reject) => {
+    const fail = (reason: string, cause?: unknown): void => {
+      reject(
+        new AuthzError(
+          "DAEMON_UNREACHABLE",
+          `GET ${path} on the Docker daemon failed: ${reason}; check that DOCKER_HOST points at the daemon the plugin guards`,
+          { cause },
+        ),
+      );
+    };
+    const request = httpRequest(options, (response) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on("data", (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_DAEMON_RESPONSE_BYTES) {
+          response.destroy();
+          fail(`the answer exceeds ${MAX_DAEMON_RESPONSE_BYTES} bytes`);
+          return;
+        }
+        chunks.push(chunk);
+      });
+      response.on("error", (error) => {
+        fail(
+          combined.aborted ? abortReason(signal, timeoutMs) : error.message,
+          error,
+        );
+      });
+      response.on("end", () => {
+        const status = response.statusCode ?? 0;
+        const text = Buffer.concat(chunks).toString("utf8");
+        if (status === 404) {
+          resolve({ status, body: undefined });
+          return;
+        }
+        if (status !== 200) {
+          fail(`status ${status}: ${text.slice(0, 200)}`);
+          return;
+        }
+        try {
+          resolve({ status, body: JSON.parse(text) as unknown });
+        } catch (error) {
+          fail("the answer is not JSON", error);
+        }
+      });
+    });
+    request.on("error", (error) => {
+      fail(
+        combined.aborted ? abortReason(signal, timeoutMs) : error.message,
+        error,
+      );
+    });
+    request.end();
+  });
+}
+
+function abortReason(signal: AbortSignal, timeoutMs: number): string {
+  return signal.aborted
+    ? "the decision was cancelled"
+    : `no answer within ${timeoutMs} ms`;
+}
