@@ -11,7 +11,7 @@ export interface BearerChallenge {
 // (RFC 9110 section 11.2). A quoted string may contain commas and escaped
 // quotes, so a split on "," would misread `scope="repository:a,b:pull"`.
 const PARAM =
-  /\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))\s*(?:,|$)/y;
+  /\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,"]*))\s*(?:,|$)/y;
 
 /**
  * Parses a Bearer challenge. Returns undefined when the header is missing,

@@ -26,7 +26,9 @@ export interface HttpResponse {
   readonly body: Buffer;
 }
 
-const TLS_ERROR = /CERT|SELF_SIGNED|^ERR_TLS|^ERR_SSL|^EPROTO$/;
+// OpenSSL verification codes (UNABLE_TO_VERIFY_LEAF_SIGNATURE,
+// CERT_HAS_EXPIRED, ...) and Node's own TLS errors.
+const TLS_ERROR = /CERT|SELF_SIGNED|VERIFY|ISSUER|^ERR_TLS|^ERR_SSL|^EPROTO$/;
 
 /**
  * Sends a GET and follows at most MAX_REDIRECTS redirects, only to the same
