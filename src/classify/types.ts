@@ -63,6 +63,8 @@ export type Classification =
       readonly route: string;
       readonly operation: LocalOperation;
       readonly target?: string;
+      /** Every name it would create when there are several (`build -t a -t b`). */
+      readonly targets?: readonly string[];
       /** Source image for `tag` (a name or ID, from the path). */
       readonly source?: string;
     }
