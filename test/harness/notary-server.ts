@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import https from "node:https";
 import path from "node:path";
@@ -209,7 +210,9 @@ export class NotaryPublisher {
       "-days",
       "30",
       "-subj",
-      `/CN=${role}`,
+      // openssl reads "/" as an RDN separator, and the CN of a delegation
+      // certificate is not checked, so the role name is flattened.
+      `/CN=${role.replace(/\//g, "-")}`,
       "-out",
       `${base}.crt`,
     ]);
@@ -239,12 +242,45 @@ export class NotaryPublisher {
     role: "root" | "targets" | "snapshot",
     serverManaged = false,
   ): Promise<void> {
-    await this.run([
-      "key",
-      "rotate",
-      gun,
-      role,
-      ...(serverManaged ? ["-r"] : []),
-    ]);
+    const args = ["key", "rotate", gun, role, ...(serverManaged ? ["-r"] : [])];
+    // A root rotation asks "Are you sure you want to proceed? (yes/no)" on stdin.
+    await this.runWithInput(args, "yes\n");
+  }
+
+  /** Runs `notary <args>` with `input` on stdin; throws with the output on failure. */
+  runWithInput(args: readonly string[], input: string): Promise<string> {
+    const child = spawn(
+      "notary",
+      [
+        "-s",
+        this.serverUrl,
+        "-d",
+        this.trustDir,
+        "--tlscacert",
+        this.caCertPath,
+        ...args,
+      ],
+      {
+        env: { ...process.env, ...PASSPHRASES },
+        stdio: ["pipe", "pipe", "pipe"],
+      },
+    );
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stdin.end(input);
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    return new Promise((resolve, reject) => {
+      child.once("close", (code) => {
+        clearTimeout(timer);
+        if (code === 0) resolve(output);
+        else
+          reject(
+            new Error(
+              `notary ${args.join(" ")} exited ${String(code)}:\n${output}`,
+            ),
+          );
+      });
+    });
   }
 }
