@@ -477,3 +477,35 @@ describe("policy / faults", () => {
     expect(decision.code).toBe("DAEMON_UNREACHABLE");
   });
 });
+
+describe("policy / content trust pull tag step", () => {
+  const tagFrom = (source: string, target: string): Classification => ({
+    kind: "local",
+    route: "image-tag",
+    operation: "tag",
+    target,
+    source,
+  });
+
+  it("signed digest to its signed tag / allows", async () => {
+    const decision = await run(tagFrom(`${APP}@${SIGNED}`, `${APP}:signed`));
+    expect(decision.allow).toBe(true);
+  });
+
+  it("other digest to a signed tag / denies", async () => {
+    const decision = await run(tagFrom(`${APP}@${OTHER}`, `${APP}:signed`));
+    expect(decision.code).toBe("LOCAL_IMAGE_OPERATION");
+  });
+
+  it("signed digest to an unsigned tag / denies NOT_SIGNED", async () => {
+    const decision = await run(tagFrom(`${APP}@${SIGNED}`, `${APP}:other`));
+    expect(decision.code).toBe("NOT_SIGNED");
+  });
+
+  it("digest of another repository / denies", async () => {
+    const decision = await run(
+      tagFrom(`localhost:5000/demo/other@${SIGNED}`, `${APP}:signed`),
+    );
+    expect(decision.code).toBe("LOCAL_IMAGE_OPERATION");
+  });
+});
