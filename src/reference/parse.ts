@@ -65,7 +65,7 @@ function splitDomain(text: string): { domain: string; remainder: string } {
   }
   // distribution maps only index.docker.io; registry-1.docker.io is the
   // same Hub endpoint, so it gets the same GUN and registry check.
-  if (DOCKER_HUB_ALIASES.has(first)) {
+  if (first === DEFAULT_DOMAIN || DOCKER_HUB_ALIASES.has(first)) {
     return hubName(text.slice(slash + 1));
   }
   return { domain: first, remainder: text.slice(slash + 1) };
