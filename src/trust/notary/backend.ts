@@ -1,5 +1,6 @@
 import { AuthzError } from "../../errors.js";
 import type { Config } from "../../config/types.js";
+import { notaryGun } from "../../reference/index.js";
 import type { ImageReference } from "../../reference/types.js";
 import { findDigest, resolveDockerTag } from "../tuf/index.js";
 import type { SignedTarget, VerifiedRepository } from "../tuf/index.js";
@@ -70,7 +71,7 @@ export class NotaryBackend implements TrustBackend {
     tag: string,
     signal: AbortSignal,
   ): Promise<SignedDigest> {
-    const gun = gunOf(repository);
+    const gun = notaryGun(repository);
     const lookup = await this.#lookup(gun, `tag ${tag}`, signal);
     const target = resolveDockerTag(lookup.repository, tag);
     if (target === undefined) {
@@ -88,7 +89,7 @@ export class NotaryBackend implements TrustBackend {
     digest: string,
     signal: AbortSignal,
   ): Promise<SignedDigest> {
-    const gun = gunOf(repository);
+    const gun = notaryGun(repository);
     const lookup = await this.#lookup(gun, digest, signal);
     const [target] = findDigest(lookup.repository, digest);
     if (target === undefined) {
@@ -155,11 +156,6 @@ function signedDigest(
     expires: target.expires,
     source,
   };
-}
-
-/** Returns the Notary GUN of a reference: the normalized `domain/path`. */
-function gunOf(reference: ImageReference): string {
-  return `${reference.domain}/${reference.path}`;
 }
 
 function decisionTimeout(reason: unknown, gun: string): AuthzError {
