@@ -1,4 +1,5 @@
 import { AuthzError } from "../../errors.js";
+import type { Code } from "../../errors.js";
 import type { Config } from "../../config/types.js";
 import { notaryGun } from "../../reference/index.js";
 import type { ImageReference } from "../../reference/types.js";
@@ -17,8 +18,16 @@ interface Lookup {
   readonly source: SignedDigest["source"];
 }
 
-/** Failures that mean the server could not be asked, not that it said no. */
-const OUTAGE_CODES = new Set(["TRUST_SERVER_UNREACHABLE", "TRUST_TIMEOUT"]);
+/**
+ * Failures that mean the server could not be asked, not that it said no.
+ * Only these fall back to unexpired cached metadata: a server that sends
+ * bad data must never be papered over by an older answer.
+ */
+const OUTAGE_CODES: ReadonlySet<Code> = new Set([
+  "TRUST_SERVER_UNREACHABLE",
+  "TRUST_TIMEOUT",
+  "DECISION_TIMEOUT",
+]);
 
 /** Test seams: the clock. Production uses the system clock. */
 export interface NotaryBackendOptions {
