@@ -50,7 +50,7 @@ export function cnMatchesGun(cert: X509Certificate, gun: string): boolean {
   return gun.startsWith(cn.replace(/\*+$/, ""));
 }
 
-/** Why a certificate failed, or undefined when it passes. */
+/** Describes why a certificate fails, or returns undefined when it passes. */
 export function certificateProblem(
   cert: X509Certificate,
   now: Date | undefined,

@@ -44,7 +44,11 @@ function checkDepth(root: unknown, role: string): void {
   }
 }
 
-/** Decodes UTF-8 and parses JSON; every failure becomes METADATA_INVALID. */
+/**
+ * Decodes UTF-8 and parses JSON. Every failure becomes METADATA_INVALID.
+ * NOTE: duplicate object keys are not rejected; JSON.parse keeps the last,
+ * as Go's decoder does, so the signed and the used value still agree.
+ */
 export function parseJson(bytes: Uint8Array, role: string): unknown {
   let text: string;
   try {

@@ -10,9 +10,10 @@
  *   tgt  = verifyTargets(targets.json, root, snap, now, trusted.targets)
  *   dels = await walkDelegations(tgt, snap, now, load, trusted.delegations)
  *   resolveDockerTag({ gun, root, timestamp: ts, ... }, "latest")
- * When the snapshot reports a root hash that differs from the trusted root
- * (HASH_MISMATCH with details.role "root"), fetch N.root.json for each
- * version above the trusted one and call verifyNewRoot for each step.
+ * When the snapshot records a root that differs from the trusted one
+ * (HASH_MISMATCH or LENGTH_MISMATCH with details.role "root"), fetch
+ * N.root.json for each version above the trusted one, call verifyNewRoot
+ * for each step (allowExpired for all but the last), then verify again.
  */
 export type * from "./types.js";
 export {

@@ -127,7 +127,7 @@ function buildKeyObject(
 /**
  * Parses one `{keytype, keyval}` object. Returns undefined for a key type
  * Notary does not sign with, so that key can never count toward a
- * threshold; throws when a known type holds bytes that do not parse.
+ * threshold; throws when a known type contains bytes that do not parse.
  */
 export function parseKey(value: unknown, role: string): TufKey | undefined {
   if (typeof value !== "object" || value === null)

@@ -6,7 +6,7 @@ import type { TufKey } from "./types.js";
 
 const EKU_SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
 const EKU_ANY = "2.5.29.37.0";
-/** Longest chain walked from a root leaf to a pinned CA. */
+/** Maximum number of certificates walked from a root leaf to a pinned CA. */
 const MAX_CHAIN_LENGTH = 6;
 
 /** The pinning rule that applies to one GUN. */

@@ -9,7 +9,7 @@ export interface RootLeaves {
   readonly problems: string[];
 }
 
-/** Why one root key's certificate bundle fails, or undefined. */
+/** Describes why one root key's certificate bundle fails, or returns undefined. */
 function bundleProblem(
   key: TufKey | undefined,
   gun: string,

@@ -104,8 +104,8 @@ function spkiOf(key: TufKey): string {
 }
 
 function checkKeyIdMatches(sig: Signature, key: TufKey, role: string): void {
-  // A key listed under an ID that is not its own hash could let one key
-  // pose as another; notary fails the whole file here (ErrInvalidKeyID).
+  // A key listed under an ID that is not its own hash could pose as another
+  // key. Notary fails the whole file here too (ErrInvalidKeyID).
   if (key.id !== sig.keyid) {
     throw tufError(
       "METADATA_INVALID",

@@ -51,7 +51,7 @@ export interface VerifiedRoot extends VerifiedRole {
 
 /** A verified `timestamp.json`. */
 export interface VerifiedTimestamp extends VerifiedRole {
-  /** What `snapshot.json` must hash to. */
+  /** Recorded hashes and length of `snapshot.json`. */
   readonly snapshot: MetaEntry;
 }
 
