@@ -5,8 +5,7 @@ import type { TrustBackend } from "./types.js";
 
 /**
  * Builds the trust backend for the configuration: the Notary v1 backend
- * in `signed` mode. In `registry-only` mode no signature is checked, so a
- * call that still asks for one fails closed.
+ * in `signed` mode. In `registry-only` mode no signature is checked, so a call that still requests one fails closed.
  */
 export function createTrustBackend(config: Config): TrustBackend {
   if (config.mode === "signed") return new NotaryBackend(config);

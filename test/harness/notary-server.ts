@@ -243,7 +243,7 @@ export class NotaryPublisher {
     serverManaged = false,
   ): Promise<void> {
     const args = ["key", "rotate", gun, role, ...(serverManaged ? ["-r"] : [])];
-    // A root rotation asks "Are you sure you want to proceed? (yes/no)" on stdin.
+    // A root rotation prompts "Are you sure you want to proceed? (yes/no)" on stdin.
     await this.runWithInput(args, "yes\n");
   }
 

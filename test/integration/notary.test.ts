@@ -46,7 +46,7 @@ afterAll(async () => {
   await removeWorkDirQuietly(workDir);
 });
 
-/** A fresh repository name per test, so tests do not share trust data. */
+/** Returns a fresh repository name per test, so tests do not share trust data. */
 function newRepository(name: string): ImageReference {
   return {
     domain: "localhost:5000",
@@ -58,7 +58,7 @@ function gunOf(reference: ImageReference): string {
   return `${reference.domain}/${reference.path}`;
 }
 
-/** A made-up manifest digest and size to sign. */
+/** Returns a made-up manifest digest and size to sign. */
 function manifest(seed: string): { digest: string; size: number } {
   return {
     digest: `sha256:${createHash("sha256").update(seed).digest("hex")}`,

@@ -19,7 +19,7 @@ interface Lookup {
 }
 
 /**
- * Failures that mean the server could not be asked, not that it said no.
+ * Failures that mean the server could not be asked, not that it rejected the request.
  * Only these fall back to unexpired cached metadata: a server that sends
  * bad data must never be papered over by an older answer.
  */

@@ -18,10 +18,10 @@ export interface CacheLimits {
 
 /**
  * Verified metadata per GUN, least recently used first out. An entry is
- * fresh until the earlier of its earliest role expiry and the configured
- * max age; after that it is only a fallback while the server is unreachable,
- * and only until its metadata expires, so an outage cannot freeze trust
- * data past the point its signers allowed.
+ * fresh until its earliest role expiry or the configured max age, whichever
+ * comes first. After that it serves only as a fallback while the server is
+ * unreachable, and only until its metadata expires, so an outage cannot
+ * stretch trust data past the expiry its signers set.
  */
 export class MetadataCache {
   readonly #entries: LRUCache<string, CacheEntry>;

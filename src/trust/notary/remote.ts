@@ -6,7 +6,7 @@ import type { HttpResponse } from "./http.js";
 import { TokenCache } from "./tokens.js";
 import type { ConnectionSettings } from "./tokens.js";
 
-/** Which copy of a role's metadata to fetch. */
+/** Selector for the copy of a role's metadata to fetch. */
 export type MetadataVersion =
   | { readonly kind: "current" }
   /** Content-addressed copy, named by the sha256 its parent records. */
@@ -32,7 +32,7 @@ export function metadataFileName(role: string, which: MetadataVersion): string {
 }
 
 /**
- * Reads TUF metadata files from one Notary v1 server, answering its Bearer
+ * Reads TUF metadata files from one Notary v1 server, handling its Bearer
  * token challenges. Returns raw bytes: hashes are computed over exactly the
  * bytes the server sent, never over a re-serialization.
  */
@@ -48,7 +48,7 @@ export class NotaryRemote {
     this.#tokens = new TokenCache(settings, nowMs);
   }
 
-  /** Fetches one metadata file; throws an AuthzError for every non-200 answer. */
+  /** Fetches one metadata file; throws an AuthzError for every non-200 response. */
   async fetchMetadata(
     gun: string,
     role: string,
@@ -135,7 +135,7 @@ function challengeFrom(response: HttpResponse): BearerChallenge {
   return challenge;
 }
 
-/** Maps a non-200 response to a deny that says what to do. */
+/** Maps a non-200 response to a deny message that includes the fix. */
 function statusError(
   response: HttpResponse,
   gun: string,

@@ -5,7 +5,7 @@ import path from "node:path";
 import { AuthzError } from "../../errors.js";
 
 /**
- * What the plugin remembers about one GUN across restarts: the root it
+ * Trusted state of one GUN, kept across restarts: the root the plugin
  * trusts and the highest version of each role it has verified. Losing
  * this file would silently re-trust on first use, and lowering a version
  * would let a server replay old metadata, so it is never reset quietly.
@@ -30,7 +30,7 @@ export class StateStore {
     this.directory = path.join(stateDir, "notary");
   }
 
-  /** Returns the file that holds a GUN's state (the GUN is URI-encoded). */
+  /** Returns the path of a GUN's state file (the GUN is URI-encoded). */
   fileFor(gun: string): string {
     return path.join(this.directory, `${encodeURIComponent(gun)}.json`);
   }

@@ -113,7 +113,7 @@ function tokenUrl(challenge: BearerChallenge, scope: string): URL {
     url = undefined;
   }
   // An http realm would send the token request, and later credentials,
-  // in clear text to whoever controls the network path.
+  // in clear text to anyone on the network path.
   if (url?.protocol !== "https:") {
     throw new AuthzError(
       "TRUST_SERVER_UNREACHABLE",

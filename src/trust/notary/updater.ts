@@ -36,7 +36,7 @@ const ROOT_REFRESH_CODES: ReadonlySet<Code> = new Set([
   "EXPIRED",
 ]);
 
-/** What the updater needs besides the server. */
+/** Dependencies of the Updater: server, state store, pinning and clock. */
 export interface UpdaterOptions {
   readonly remote: NotaryRemote;
   readonly store: StateStore;
@@ -245,7 +245,7 @@ function checkRollback(
   }
 }
 
-/** Returns the version table raised to what the repository holds now. */
+/** Returns the version table raised to the versions in the repository now. */
 function recordVersions(
   versions: Readonly<Record<string, number>>,
   repository: VerifiedRepository,

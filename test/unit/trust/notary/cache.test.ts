@@ -8,7 +8,7 @@ import type { VerifiedRepository } from "../../../../src/trust/tuf/index.js";
 const T0 = Date.parse("2026-12-05T00:00:00Z");
 const HOUR = 3_600_000;
 
-/** A repository whose roles expire at the given offsets from T0. */
+/** Builds a repository whose roles expire at the given offsets from T0. */
 function repository(
   gun: string,
   expiries: { timestamp?: number; delegation?: number } = {},

@@ -14,7 +14,7 @@ export type Handler = (
 ) => void;
 
 /**
- * An https server on 127.0.0.1 that stands in for notary-server where a
+ * An https server on 127.0.0.1 that replaces notary-server where a
  * test must control the exact bytes, status codes, headers and timing
  * (oversized, endless or stalled bodies, redirects, token challenges).
  */

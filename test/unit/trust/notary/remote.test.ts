@@ -8,7 +8,7 @@ import { freePort } from "../../../harness/util.js";
 import type { TestCa } from "../../../harness/ca.js";
 import { createCas, startLocalHttps, type LocalHttps } from "./local-https.js";
 
-// The local https server in these tests stands in for notary-server where
+// The local https server in these tests replaces notary-server where
 // the exact bytes, headers and timing must be controlled; the integration
 // suite runs the same client against a real notary-server.
 
