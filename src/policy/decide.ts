@@ -86,7 +86,7 @@ async function checkPull(image: string, ctx: PolicyContext): Promise<Decision> {
   return allow(`${image} is signed`, image, signedDetails(signed));
 }
 
-/** A start runs the image the container was created from: check it again. */
+/** Checks a start again, because it runs the image the container was created from. */
 async function checkStart(
   container: string,
   ctx: PolicyContext,

@@ -98,9 +98,9 @@ function denyMessage(
   ctx: PolicyContext,
 ): string {
   const into = target === undefined ? "" : ` (target ${target})`;
-  const why =
+  const reason =
     operation === "tag"
       ? `tagging into ${ctx.config.registry} could make unsigned content look signed`
       : "its content is not covered by any signature";
-  return `docker ${operation}${into} is disabled on this daemon because ${why}; set ALLOW_LOCAL=${operation} on the plugin to allow it`;
+  return `docker ${operation}${into} is disabled on this daemon because ${reason}; set ALLOW_LOCAL=${operation} on the plugin to allow it`;
 }

@@ -8,7 +8,7 @@ export interface PluginAnswer {
   readonly text: string;
 }
 
-/** Sends one POST to the plugin socket and reads the whole answer. */
+/** Sends one POST to the plugin socket and reads the whole response. */
 export function post(
   socketPath: string,
   path: string,
@@ -89,7 +89,7 @@ export function slowRequest(
   });
 }
 
-/** Returns the JSON body of a raw HTTP answer. */
+/** Returns the JSON body of a raw HTTP response. */
 export function bodyOf(raw: string): unknown {
   const start = raw.indexOf("\r\n\r\n");
   return JSON.parse(raw.slice(start + 4)) as unknown;

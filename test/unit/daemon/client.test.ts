@@ -1,4 +1,4 @@
-// A node:http server on a temporary unix socket stands in for dockerd here;
+// A node:http server on a temporary unix socket replaces dockerd here;
 // the end-to-end suite runs the client against a real daemon.
 import { mkdtemp, rm } from "node:fs/promises";
 import {
