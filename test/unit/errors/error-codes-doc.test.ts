@@ -6,7 +6,7 @@ const doc = readFileSync(
   new URL("../../../docs/error-codes.md", import.meta.url),
   "utf8",
 );
-const documented = [...doc.matchAll(/^\| `([A-Z_]+)` \|/gm)].map(
+const documented = [...doc.matchAll(/^\| `([A-Z_]+)` +\|/gm)].map(
   (match) => match[1],
 );
 
