@@ -14,10 +14,10 @@ export interface BodyProblem {
 }
 
 /**
- * Parses the JSON body a route needs. A missing body is a deny: the
- * daemon omits it for non-JSON content types and for bodies of 1 MiB or
- * more, and still runs the request (a 1.1 MB create body with an
- * unsigned image was created in a test on dockerd 20.10.24).
+ * Parses the JSON body a route needs. A missing body is a deny, because
+ * the daemon omits it for non-JSON content types and for bodies of 1 MiB
+ * or more and still runs the request. On dockerd 20.10.24 a 1.1 MB create
+ * body with an unsigned image created the container.
  */
 export function requireJsonBody(
   request: EngineRequest,

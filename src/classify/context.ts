@@ -2,7 +2,7 @@ import type { Code } from "../errors.js";
 import type { RequestTarget } from "./target.js";
 import type { Classification, EngineRequest } from "./types.js";
 
-/** What a route handler receives once a route matched. */
+/** Input of a route handler once a route matched. */
 export interface RouteContext {
   readonly request: EngineRequest;
   readonly target: RequestTarget;

@@ -1,9 +1,9 @@
 import type { JsonValue } from "./json-value.js";
 
 /**
- * How a struct field on the path reacts to a JSON `null`, as Go's
- * encoding/json does: a pointer field (`*ContainerSpec`) is reset to nil,
- * so members seen before the null no longer count; a struct value field
+ * Reaction of a struct field on the path to a JSON `null`, as in Go's
+ * encoding/json. A pointer field (`*ContainerSpec`) is reset to nil, so
+ * members seen before the null no longer count. A struct value field
  * (`TaskTemplate TaskSpec`) ignores it.
  */
 export type NullBehavior = "reset" | "ignore";
@@ -23,10 +23,10 @@ export type FieldRead =
 
 /**
  * Folds a key the way Go's encoding/json compares keys to ASCII field
- * names: ASCII letters match in either case, and U+017F (long s) and
- * U+212A (Kelvin sign) match `s` and `k`, the only non-ASCII runes whose
- * simple case folding reaches an ASCII letter (fold.go in Go 1.19 and the
- * bytes.EqualFold rule of Go 1.21 agree on this).
+ * names. ASCII letters match in either case. U+017F (long s) and U+212A
+ * (Kelvin sign) match `s` and `k`, the only non-ASCII runes whose simple
+ * case folding reaches an ASCII letter. Go 1.19 (fold.go) and Go 1.21+
+ * (bytes.EqualFold) agree on this.
  */
 export function foldKey(key: string): string {
   let folded = "";
@@ -46,8 +46,8 @@ export function foldKey(key: string): string {
 
 /**
  * Reads a string field nested in structs the way Go's json.Unmarshal
- * fills it: every key that folds to the field name counts, the last
- * non-null string wins, objects under repeated keys merge into the same
+ * fills it. Every key that folds to the field name counts, and the last
+ * non-null string wins. Objects under repeated keys merge into the same
  * struct, and `null` leaves a string unchanged. A value of the wrong
  * type is an error, because Go's decoder would fail the request.
  */

@@ -20,8 +20,8 @@ const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
  * Parses one JSON document from bytes and keeps duplicate keys.
  *
  * Hand-written because JSON.parse keeps only the last of two identical
- * keys and cannot report keys that differ only in case, while the daemon
- * (Go encoding/json) matches keys case-insensitively: a body with both
+ * keys and cannot report keys that differ only in case. The daemon (Go
+ * encoding/json) matches keys case-insensitively, so a body with both
  * `Image` and `image` runs the image named by the last of them. Throws
  * JsonSyntaxError on invalid UTF-8 (Go would silently replace it), on a
  * byte order mark, on trailing data (Go's Decoder ignores it, so it could

@@ -37,8 +37,8 @@ export function classifyPluginUpgrade(context: RouteContext): Classification {
 }
 
 /**
- * Builds the handler for disable, set and remove: the policy asks the
- * daemon whether the named plugin is an authorization plugin, because
+ * Builds the handler for disable, set and remove: the policy queries
+ * the daemon for whether the named plugin is an authorization plugin, because
  * disabling the active one silently drops it from the daemon's chain.
  */
 export function pluginAdmin(

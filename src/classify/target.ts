@@ -22,11 +22,11 @@ const VERSION_PREFIX = /^\/v([0-9.]+)(?=\/)/;
 const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?]*/;
 
 /**
- * Parses `RequestUri` as Go's net/http and gorilla/mux do in dockerd:
- * the path is percent-decoded once (the router does not use encoded
- * paths, so `/containers%2Fcreate` is container create), `//`, `.` and
- * `..` are cleaned, one version prefix is stripped, and the query is read
- * first-wins. Throws TargetError for input Go would reject with 400.
+ * Parses `RequestUri` as Go's net/http and gorilla/mux do in dockerd.
+ * The path is percent-decoded once, because the router matches decoded
+ * paths, so `/containers%2Fcreate` is container create. Then `//`, `.`
+ * and `..` are cleaned, one version prefix is stripped, and the query is
+ * read first-wins. Throws TargetError for input Go would reject with 400.
  */
 export function parseRequestTarget(uri: string): RequestTarget {
   if (hasControlOrSpace(uri)) {
@@ -68,7 +68,7 @@ function hasControlOrSpace(uri: string): boolean {
 
 /**
  * Cleans a path like gorilla/mux's cleanPath (Go path.Clean, trailing
- * slash kept). The daemon answers an unclean path with a 301 and runs no
+ * slash kept). The daemon sends a 301 for an unclean path and runs no
  * handler, so classifying the cleaned path is the safe reading.
  */
 export function cleanPath(path: string): string {

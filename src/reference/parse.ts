@@ -32,8 +32,8 @@ export function invalidReference(text: string, reason: string): AuthzError {
  */
 export function parseNormalizedReference(text: string): ImageReference {
   if (identifierPattern.test(text)) {
-    // A bare 64-hex string is an image ID, never a repository name; a
-    // name that looks like an ID would let a tag shadow an image ID.
+    // A bare 64-hex string is an image ID. Accepting it as a name would
+    // let a tag shadow an image ID.
     throw invalidReference(
       text,
       "a 64-character hexadecimal string is an image ID, not a repository name",
@@ -48,9 +48,9 @@ export function parseNormalizedReference(text: string): ImageReference {
 }
 
 /**
- * Splits off the registry like splitDockerDomain: the first component is a
+ * Splits off the registry like splitDockerDomain. The first component is a
  * registry only when it contains `.` or `:`, is `localhost`, or has an
- * uppercase letter; otherwise the name is on Docker Hub.
+ * uppercase letter. Any other name is on Docker Hub.
  */
 function splitDomain(text: string): { domain: string; remainder: string } {
   const slash = text.indexOf("/");
@@ -114,7 +114,7 @@ function explainMismatch(full: string): string {
 }
 
 /**
- * Accepts only sha256 digests with lowercase hex. go-digest also knows
+ * Accepts only sha256 digests with lowercase hex. go-digest also accepts
  * sha384 and sha512, but Notary targets and image IDs are compared by
  * sha256, so any other algorithm could never be verified.
  */

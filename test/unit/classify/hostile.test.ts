@@ -188,7 +188,7 @@ const ROWS: readonly Row[] = [
     request: request("POST", "/v1.41/containers/a/b/start"),
     expected: { kind: "start", container: "a/b" },
   },
-  // Query parameters: first value wins, + is a space, ; is refused.
+  // Query parameters: first value wins, + is a space, ; is rejected.
   {
     name: "duplicate tag",
     request: request(
