@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startDockerd, type Dockerd } from "../harness/dockerd.js";
@@ -128,6 +129,24 @@ describe("managed plugin", () => {
       await daemon.cli.run(["pull", bed.image(APP, "unsigned")]),
       "NOT_SIGNED",
     );
+  });
+
+  test("active plugin / decisions appear in the daemon log", async () => {
+    await daemon.cli.run(["pull", bed.image(APP, "unsigned")]);
+    const id = await daemon.cli.ok([
+      "plugin",
+      "inspect",
+      "--format",
+      "{{.Id}}",
+      pluginRef,
+    ]);
+    // dockerd copies a managed plugin's output into its own log, one line
+    // each, tagged plugin=<id>.
+    const log = await readFile(daemon.logFile, "utf8");
+    const lines = log
+      .split("\n")
+      .filter((line) => line.includes(`plugin=${id.stdout.trim()}`));
+    expect(lines.some((line) => line.includes("NOT_SIGNED"))).toBe(true);
   });
 
   test.each([
