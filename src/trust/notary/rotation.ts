@@ -93,13 +93,25 @@ function verifyStep(
   previous: VerifiedRoot,
   allowExpired: boolean,
 ): VerifiedRoot {
-  const root = verifyNewRoot(bytes, {
-    gun: request.gun,
-    now: request.now(),
-    pinning: request.pinning,
-    allowExpired,
-    trusted: previous,
-  });
+  let root: VerifiedRoot;
+  try {
+    root = verifyNewRoot(bytes, {
+      gun: request.gun,
+      now: request.now(),
+      pinning: request.pinning,
+      allowExpired,
+      trusted: previous,
+    });
+  } catch (error) {
+    if (!(error instanceof AuthzError)) throw error;
+    // A repository deleted and initialized again also fails here, with new
+    // keys at a higher version, so the message names the way out.
+    throw new AuthzError(
+      error.code,
+      `${error.message}; if the repository ${request.gun} was initialized again on purpose, delete ${request.statePath} to trust its new root`,
+      { cause: error, details: { ...error.details, gun: request.gun } },
+    );
+  }
   if (root.version <= previous.version) {
     throw notChained(request, root.version);
   }
