@@ -19,7 +19,7 @@ let loadTarball: string;
 let importTarball: string;
 let buildContext: string;
 
-/** The signed tag each operation tries to overwrite with other content. */
+/** Returns the signed tag that `operation` overwrites with other content. */
 function target(operation: Operation): string {
   return bed.image(APP, `local-${operation}`);
 }
@@ -57,8 +57,8 @@ async function createLocally(
 }
 
 async function prepareInputs(): Promise<void> {
-  // A saved image whose tarball names the signed tag local-load but holds
-  // unsigned content: the tags inside never reach the plugin.
+  // A saved image whose tarball names the signed tag local-load but contains
+  // unsigned content. The tags inside the tarball never reach the plugin.
   await bed.push(APP, "unsigned", "u");
   const seeded = bed.image(APP, "unsigned");
   await bed.seeder.cli.ok(["tag", seeded, target("load")]);

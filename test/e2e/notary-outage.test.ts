@@ -14,7 +14,7 @@ beforeAll(async () => {
   bed = await Testbed.start();
   await bed.publishSigned(APP, "signed", "a");
   // Repositories the plugin has never looked up, so no cached trust data
-  // can answer for them during the outage.
+  // can stand in for the server during the outage.
   await bed.publishSigned("demo/fresh", "v1", "f");
   await bed.publishSigned("demo/fresh2", "v1", "g");
   gated = await bed.startGated();
@@ -38,7 +38,7 @@ afterAll(async () => {
   await bed.stop();
 });
 
-/** A TCP listener that accepts connections and never sends a byte. */
+/** Starts a TCP listener that accepts connections and never sends a byte. */
 function startSilentListener(
   port: number,
 ): Promise<{ close(): Promise<void> }> {
@@ -55,7 +55,9 @@ function startSilentListener(
         close: () =>
           new Promise((done) => {
             for (const socket of sockets) socket.destroy();
-            server.close(() => { done(); });
+            server.close(() => {
+              done();
+            });
           }),
       });
     });

@@ -32,8 +32,8 @@ export function pullUri(image: string, tag: string): string {
 
 /**
  * Pulls a name the daemon must never resolve (Docker Hub, another
- * registry). The plugin is asked directly first; the daemon gets the name
- * only once the plugin is known to deny it, because an allowed pull would
+ * registry). The plugin socket gets the request first. The daemon gets the
+ * name only once the plugin has denied it, because an allowed pull would
  * send a DNS query to a server outside the loopback test bed.
  */
 export async function pullOnlyIfDenied(

@@ -40,9 +40,9 @@ export class DockerCli {
     return {
       ...env,
       DOCKER_CONFIG: this.configDir,
-      // The docker 28 CLI on these machines has no buildx, and BuildKit
-      // hides the base image pull from the plugin; the classic builder is
-      // what the tests exercise.
+      // The docker 28 CLI may come without buildx, and BuildKit hides the
+      // base image pull from the plugin. The tests exercise the classic
+      // builder.
       DOCKER_BUILDKIT: "0",
       ...extra,
     };

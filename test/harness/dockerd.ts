@@ -69,7 +69,7 @@ async function countReloads(logFile: string): Promise<number> {
   return log.split(RELOADED).length - 1;
 }
 
-/** Starts dockerd and waits until it answers `/_ping`. */
+/** Starts dockerd and waits until `/_ping` returns 200. */
 export async function startDockerd(options: DockerdOptions): Promise<Dockerd> {
   const { dir } = options;
   await mkdir(dir, { recursive: true });

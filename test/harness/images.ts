@@ -27,9 +27,9 @@ export async function makeRootfsTar(dir: string, marker: string) {
 }
 
 /**
- * Imports a busybox image named `reference` whose /marker says `marker`.
- * Run it on a daemon without the plugin: import is a local operation that
- * the plugin denies by default.
+ * Imports a busybox image named `reference` whose /marker contains
+ * `marker`. Run it on a daemon without the plugin, because import is a
+ * local operation that the plugin denies by default.
  */
 export async function importVariant(
   docker: DockerCli,

@@ -1,9 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync, rmSync } from "node:fs";
 
-// dockerd bind-mounts its data root and the vfs layers; a daemon that died
-// uncleanly leaves those mounts behind, and deleting the folder through
-// them fails with EBUSY.
+// dockerd bind-mounts its data root and the vfs layers. A daemon that died
+// uncleanly leaves those mounts behind, so deleting the folder fails with
+// EBUSY until they are unmounted.
 function mountsUnder(dir: string): string[] {
   const table = readFileSync("/proc/self/mountinfo", "utf8");
   const points: string[] = [];

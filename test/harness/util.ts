@@ -82,11 +82,11 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Polls `probe` until it returns true. Throws after `timeoutMs` with `what`
+ * Polls `probe` until it returns true. Throws after `timeoutMs` with `subject`
  * and, when given, the tail of the log file that explains the failure.
  */
 export async function waitFor(
-  what: string,
+  subject: string,
   probe: () => Promise<boolean>,
   timeoutMs: number,
   logFile?: string,
@@ -97,7 +97,7 @@ export async function waitFor(
     await sleep(100);
   }
   const log = logFile === undefined ? "" : `\n${await tail(logFile)}`;
-  throw new Error(`${what} was not ready after ${timeoutMs} ms${log}`);
+  throw new Error(`${subject} was not ready after ${timeoutMs} ms${log}`);
 }
 
 /** Returns the last lines of a log file, for error messages. */
