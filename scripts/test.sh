@@ -23,4 +23,8 @@ bash scripts/testbed/ensure-packages.sh
 echo "== integration tests"
 vitest run --project integration --no-file-parallelism
 echo "== end-to-end tests"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "the end-to-end tests start dockerd and need root; run: sudo npm test" >&2
+  exit 1
+fi
 vitest run --project e2e --no-file-parallelism
