@@ -31,13 +31,26 @@ export async function checkContainerImage(
     return checkImageById(name, await inspectLocal(name, local, ctx), ctx);
   }
   const reference = withDefaultTag(parseTrusted(name, ctx));
-  const inspect = await inspectLocal(name, local, ctx);
   if (ctx.config.mode === "registry-only") {
+    await inspectLocal(name, local, ctx);
     return allow(`${name} is in ${ctx.config.registry}`, name, {
       mode: "registry-only",
     });
   }
   const signed = await findSignedDigest(reference, ctx, name);
+  const found = await ctx.daemon.inspectImage(local, ctx.signal);
+  if (found === undefined && local === name) {
+    // A create for an image the daemon lacks fails with 404, and `docker
+    // run` then pulls through images/create, which is checked, and retries
+    // the create, which is checked again with the pulled content.
+    // NOTE: an image that appears under this name between this lookup and
+    // the daemon's own is not re-checked; every way to add one is gated.
+    return allow(`${name} is signed and not present locally`, name, {
+      ...signedDetails(signed),
+      imageId: null,
+    });
+  }
+  const inspect = found ?? (await inspectLocal(name, local, ctx));
   if (!hasRepoDigest(inspect, reference, signed.digest)) {
     throw new AuthzError(
       "CONTENT_MISMATCH",

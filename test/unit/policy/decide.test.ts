@@ -176,8 +176,19 @@ describe("policy / container run", () => {
     expect(decision.code).toBe("CONTENT_MISMATCH");
   });
 
-  it("missing image / denies IMAGE_NOT_FOUND", async () => {
+  it("missing signed image / allows so the client pulls", async () => {
     const decision = await run(container(`${APP}:signed`));
+    expect(decision.allow).toBe(true);
+    expect(decision.details.imageId).toBeNull();
+  });
+
+  it("missing unsigned image / denies NOT_SIGNED", async () => {
+    const decision = await run(container(`${APP}:unsigned`));
+    expect(decision.code).toBe("NOT_SIGNED");
+  });
+
+  it("missing image by ID / denies IMAGE_NOT_FOUND", async () => {
+    const decision = await run(container("678deb56fa70"));
     expect(decision.code).toBe("IMAGE_NOT_FOUND");
   });
 
