@@ -1,0 +1,54 @@
+import type { PluginProcess } from "../../test/harness/plugin-process.js";
+import { sleep } from "../../test/harness/util.js";
+import { pick, type BenchContext } from "../lib/context.js";
+import { rssMiB, runLoad } from "../lib/procs.js";
+import { createRequest, psRequest, pullRequest } from "../lib/requests.js";
+import type { LoadResult } from "../loadgen.js";
+
+/** Plugin RSS before and after a long mixed load. */
+export interface MemoryResult {
+  readonly idleRssMiB: number;
+  readonly afterLoadRssMiB: number;
+  /** RSS after the load and a few idle seconds. */
+  readonly settledRssMiB: number;
+  readonly mixedDecisions: number;
+  readonly mix: string;
+  readonly load: LoadResult;
+}
+
+/**
+ * Sends a mix of ungated calls, warm pulls, container creates and denied
+ * foreign pulls, and reads the plugin's RSS from /proc before and after.
+ */
+export async function runMemory(
+  ctx: BenchContext,
+  plugin: PluginProcess,
+  idleRssMiB: number,
+  image: { name: string; tag: string },
+): Promise<MemoryResult> {
+  const ps = psRequest();
+  const pull = pullRequest(image.name, image.tag);
+  const create = createRequest(`${image.name}:${image.tag}`);
+  const foreign = pullRequest("other.registry.invalid/app", "v1");
+  const bodies = [ps, ps, ps, ps, ps, ps, pull, pull, create, foreign];
+  const expectAllow = bodies.map((body) => body !== foreign);
+  const requests = pick(ctx, 100_000, 10_000);
+  const load = await runLoad({
+    socket: plugin.socket,
+    bodies,
+    expectAllow,
+    concurrency: 8,
+    requests,
+  });
+  const afterLoadRssMiB = rssMiB(plugin.process.pid);
+  await sleep(5_000);
+  ctx.log("memory load done");
+  return {
+    idleRssMiB,
+    afterLoadRssMiB,
+    settledRssMiB: rssMiB(plugin.process.pid),
+    mixedDecisions: load.requests,
+    mix: "60% docker ps, 20% signed pull, 10% containers/create, 10% foreign-registry pull (deny)",
+    load,
+  };
+}
