@@ -95,7 +95,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await bed.stop();
+  await Testbed.stopAll();
 });
 
 function denied(gated: GatedDaemon, result: CommandResult, code: Code): void {

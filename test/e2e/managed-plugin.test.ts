@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startDockerd, type Dockerd } from "../harness/dockerd.js";
+import type { Dockerd } from "../harness/dockerd.js";
 import { REPO_ROOT } from "../harness/plugin-process.js";
 import { Testbed } from "../harness/testbed.js";
 import {
@@ -70,7 +70,7 @@ beforeAll(async () => {
   bed = await Testbed.start();
   await bed.publishSigned(APP, "signed", "a");
   await bed.push(APP, "unsigned", "u");
-  daemon = await startDockerd({ dir: join(bed.dir, "managed") });
+  daemon = await bed.startPlainDaemon();
   pluginName = `img-authz-e2e-${uniqueSuffix()}`;
   const arch = ARCH[process.arch] ?? process.arch;
   const version = (
@@ -80,8 +80,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await daemon.stop();
-  await bed.stop();
+  await Testbed.stopAll();
 });
 
 describe("managed plugin", () => {

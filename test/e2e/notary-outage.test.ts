@@ -35,7 +35,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await bed.stop();
+  await Testbed.stopAll();
 });
 
 /** Starts a TCP listener that accepts connections and never sends a byte. */

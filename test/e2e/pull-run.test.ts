@@ -31,7 +31,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await bed.stop();
+  await Testbed.stopAll();
 });
 
 function denied(

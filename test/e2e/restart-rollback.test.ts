@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await bed.stop();
+  await Testbed.stopAll();
 });
 
 /** Returns every file below the state dir with its content. */

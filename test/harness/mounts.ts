@@ -30,25 +30,54 @@ export function unmountUnder(dir: string): void {
   }
 }
 
+function readArgs(pid: string): string[] | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+  } catch {
+    return undefined;
+  }
+}
+
+function readParent(pid: string): string | undefined {
+  try {
+    // The command name in field 2 may contain spaces, so parse after ")".
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1];
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Kills, by PID, the processes whose command line contains `marker` as an
- * argument or a path below `dir`: the containerd and shim processes of one
- * test daemon, found through a namespace and folder only this run uses.
+ * argument or a path below `dir`, and all their descendants: the
+ * containerd, shims and container processes of one test daemon, found
+ * through a namespace and folder only this run uses.
  */
 export function killProcessesMarked(marker: string, dir: string): void {
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    let cmdline: string;
-    try {
-      cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8");
-    } catch {
-      continue;
+  const pids = readdirSync("/proc").filter((entry) => /^\d+$/.test(entry));
+  const doomed = new Set<string>();
+  for (const pid of pids) {
+    const args = readArgs(pid);
+    const ours = args?.some((arg) => arg === marker || arg.includes(`${dir}/`));
+    if (ours === true && Number(pid) !== process.pid) doomed.add(pid);
+  }
+  // Container processes are children of their shim, which the container
+  // runtime reparents away from dockerd; walk the tree until it is closed.
+  let grew = doomed.size > 0;
+  while (grew) {
+    grew = false;
+    for (const pid of pids) {
+      const parent = readParent(pid);
+      if (!doomed.has(pid) && parent !== undefined && doomed.has(parent)) {
+        doomed.add(pid);
+        grew = true;
+      }
     }
-    const args = cmdline.split("\0");
-    const ours = args.some((arg) => arg === marker || arg.includes(`${dir}/`));
-    if (!ours || Number(entry) === process.pid) continue;
+  }
+  for (const pid of doomed) {
     try {
-      process.kill(Number(entry), "SIGKILL");
+      process.kill(Number(pid), "SIGKILL");
     } catch {
       // Exited meanwhile.
     }

@@ -36,7 +36,8 @@ function killLeftovers(): void {
     }
   }
   live.clear();
-  for (const cleanup of extraCleanups.splice(0)) {
+  // Last registered first: a daemon is cleaned up before its parent folder.
+  for (const cleanup of extraCleanups.splice(0).reverse()) {
     try {
       cleanup();
     } catch {
@@ -45,16 +46,29 @@ function killLeftovers(): void {
   }
 }
 
+// The test runner may patch process.exit in its workers, so after a signal
+// the worker ends itself with SIGKILL once the test bed is gone.
+function cleanUpAndDie(): void {
+  killLeftovers();
+  process.kill(process.pid, "SIGKILL");
+}
+
+const PARENT_CHECK_INTERVAL_MS = 1_000;
+
 function installHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
   process.once("exit", killLeftovers);
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
-      killLeftovers();
-      process.exit(130);
-    });
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.once(signal, cleanUpAndDie);
   }
+  // A test worker whose runner was killed receives no signal and would keep
+  // the daemons running; it notices by being reparented.
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) cleanUpAndDie();
+  }, PARENT_CHECK_INTERVAL_MS);
+  timer.unref();
 }
 
 /**

@@ -53,7 +53,9 @@ const TEST_PLUGIN_SETTINGS = {
  * each with its own plugin process, come from {@link Testbed.startGated}.
  */
 export class Testbed {
+  private static readonly running = new Set<Testbed>();
   private readonly gated: GatedDaemon[] = [];
+  private readonly plainDaemons: Dockerd[] = [];
   private readonly initialized = new Set<string>();
   private readonly imported = new Map<string, string>();
   private publisherCount = 0;
@@ -75,25 +77,56 @@ export class Testbed {
       removeWorkDir(dir);
     });
     const ca = await createTestCa(join(dir, "ca"));
-    const [registry, notary, seeder] = await Promise.all([
+    const started = await Promise.allSettled([
       startRegistry(join(dir, "registry")),
       startNotaryServer({ directory: join(dir, "notary"), ca }),
       startDockerd({ dir: join(dir, "seed") }),
-    ]);
+    ] as const);
+    const [registry, notary, seeder] = started;
+    if (
+      registry.status === "rejected" ||
+      notary.status === "rejected" ||
+      seeder.status === "rejected"
+    ) {
+      // Stop what did start, so that one failing service leaks nothing.
+      const stops: Promise<void>[] = [];
+      for (const result of started) {
+        if (result.status === "fulfilled") stops.push(result.value.stop());
+      }
+      await Promise.allSettled(stops);
+      removeWorkDir(dir);
+      removeOnExit();
+      const failure = started.find((result) => result.status === "rejected");
+      throw failure?.reason;
+    }
     const publisher = new NotaryPublisher(
-      notary.url,
+      notary.value.url,
       ca.certPath,
       join(dir, "trust-0"),
     );
-    return new Testbed(
+    const bed = new Testbed(
       dir,
       ca,
-      registry,
-      notary,
+      registry.value,
+      notary.value,
       publisher,
-      seeder,
+      seeder.value,
       removeOnExit,
     );
+    Testbed.running.add(bed);
+    return bed;
+  }
+
+  /**
+   * Stops every test bed this process started and has not stopped yet.
+   * Suites call it from afterAll, which also runs when beforeAll failed
+   * before it could assign its test bed.
+   */
+  static async stopAll(): Promise<void> {
+    const beds = [...Testbed.running];
+    const results = await Promise.allSettled(beds.map((bed) => bed.stop()));
+    const failed = results.find((result) => result.status === "rejected");
+    if (failed !== undefined) throw failed.reason;
   }
 
   /** Full image name in the test registry: `localhost:PORT/PATH[:TAG]`. */
@@ -201,6 +234,18 @@ export class Testbed {
   }
 
   /**
+   * Starts a dockerd without an authorization plugin, for tests that
+   * install one themselves (a managed plugin). Stopped with the test bed.
+   */
+  async startPlainDaemon(): Promise<Dockerd> {
+    const daemon = await startDockerd({
+      dir: join(this.dir, `plain-${uniqueSuffix()}`),
+    });
+    this.plainDaemons.push(daemon);
+    return daemon;
+  }
+
+  /**
    * Restarts notary-server on the same URL. Memory storage loses every
    * repository, and the new client trust dir makes new root keys, so a
    * repository published again no longer chains to the old root.
@@ -223,8 +268,10 @@ export class Testbed {
 
   /** Stops every process of the test bed by PID and deletes its files. */
   async stop(): Promise<void> {
+    Testbed.running.delete(this);
     const results = await Promise.allSettled([
       ...this.gated.map((gated) => gated.stop()),
+      ...this.plainDaemons.map((daemon) => daemon.stop()),
       this.seeder.stop(),
       this.registry.stop(),
       this.notary.stop(),
