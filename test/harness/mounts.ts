@@ -50,9 +50,9 @@ function readParent(pid: string): string | undefined {
 
 /**
  * Kills, by PID, the processes whose command line contains `marker` as an
- * argument or a path below `dir`, and all their descendants: the
- * containerd, shims and container processes of one test daemon, found
- * through a namespace and folder only this run uses.
+ * argument or a path below `dir`, and all their descendants. These are the
+ * containerd, shim and container processes of one test daemon, found
+ * through a namespace and folder that only this run uses.
  */
 export function killProcessesMarked(marker: string, dir: string): void {
   const pids = readdirSync("/proc").filter((entry) => /^\d+$/.test(entry));

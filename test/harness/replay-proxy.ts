@@ -4,9 +4,10 @@ import { issueServerCert, type TestCa } from "./ca.js";
 import { freePort } from "./util.js";
 
 /**
- * An HTTPS proxy in front of notary-server that forwards every GET, except
- * the paths told to replay stored bytes. It plays a mirror or a
- * compromised server that serves old, validly signed metadata.
+ * An HTTPS proxy in front of notary-server that forwards every GET except
+ * the paths registered with {@link ReplayProxy.replay}, which get stored
+ * bytes. It acts as a mirror or a compromised server that serves old,
+ * validly signed metadata.
  */
 export interface ReplayProxy {
   /** `https://localhost:PORT`, certified by the test CA. */
