@@ -241,6 +241,23 @@ describe("digests", () => {
   });
 });
 
+describe("content trust in the CLI", () => {
+  test("DOCKER_CONTENT_TRUST pull of signed tag / succeeds", async () => {
+    // The CLI resolves the tag in Notary itself, then sends a pull by
+    // digest and a tag of that digest to the signed name.
+    const cli = gated.daemon.cli;
+    const pull = await cli.run(["pull", bed.image(APP, "second")], {
+      env: {
+        DOCKER_CONTENT_TRUST: "1",
+        DOCKER_CONTENT_TRUST_SERVER: bed.notary.url,
+      },
+    });
+    expectSuccess(pull);
+    const digests = await repoDigests(cli, bed.image(APP, "second"));
+    expect(digests).toContain(`${bed.image(APP)}@${signedB.digest}`);
+  });
+});
+
 describe("content binding", () => {
   test("tag moved after signing / run denied", async () => {
     const cli = gated.daemon.cli;
