@@ -52,8 +52,24 @@ function encodeValue(value: unknown): string {
   }
 }
 
+// Code units from U+D800 up: surrogates and U+E000-U+FFFF. Below them,
+// UTF-16 code-unit order (the default sort) equals code-point order and so
+// UTF-8 byte order.
+const NEEDS_BYTE_ORDER = /[\uD800-\uFFFF]/;
+
+/**
+ * Sorts keys by UTF-8 byte order. The default sort is used when no key has
+ * a code unit from U+D800 up, because encoding both keys on every
+ * comparison made a targets file with 10,000 tags take several times longer.
+ */
+function sortKeys(keys: string[]): string[] {
+  return keys.some((key) => NEEDS_BYTE_ORDER.test(key))
+    ? keys.sort(compareUtf8)
+    : keys.sort();
+}
+
 function encodeObject(value: Record<string, unknown>): string {
-  const keys = Object.keys(value).sort(compareUtf8);
+  const keys = sortKeys(Object.keys(value));
   const members = keys.map(
     (key) => `${encodeString(key)}:${encodeValue(value[key])}`,
   );
