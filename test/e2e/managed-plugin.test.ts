@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Code } from "../../src/errors.js";
 import type { Dockerd } from "../harness/dockerd.js";
 import { REPO_ROOT } from "../harness/plugin-process.js";
 import { Testbed } from "../harness/testbed.js";
@@ -59,10 +60,7 @@ async function deactivate(): Promise<void> {
   await daemon.reload({});
 }
 
-function denied(
-  result: CommandResult,
-  code: Parameters<typeof expectDenied>[2],
-): void {
+function denied(result: CommandResult, code: Code): void {
   expectDenied(result, pluginRef, code);
 }
 

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Code } from "../../src/errors.js";
+import type { CommandResult } from "../harness/util.js";
 import type { GatedDaemon } from "../harness/testbed.js";
 import { Testbed } from "../harness/testbed.js";
 import type { ManifestDescriptor } from "../harness/registry.js";
@@ -27,6 +29,7 @@ beforeAll(async () => {
   await bed.publishSigned(APP, "moved", "a");
   await bed.push(APP, "moved", "m");
   await bed.push("demo/nosig", "latest", "n");
+  await bed.publishSigned(APP, "run-first", "c");
   gated = await bed.startGated();
 });
 
@@ -34,10 +37,7 @@ afterAll(async () => {
   await Testbed.stopAll();
 });
 
-function denied(
-  result: Parameters<typeof expectDenied>[0],
-  code: Parameters<typeof expectDenied>[2],
-) {
+function denied(result: CommandResult, code: Code) {
   expectDenied(result, gated.plugin.name, code);
 }
 
@@ -88,6 +88,34 @@ describe("signed tag", () => {
     ]);
     expectSuccess(run);
     expect(run.stdout.trim()).toBe("variant=a");
+  });
+});
+
+describe("run without a pull", () => {
+  test("signed tag not present / pulled and run", async () => {
+    const run = await gated.daemon.cli.run([
+      "run",
+      "--rm",
+      "--network",
+      "none",
+      bed.image(APP, "run-first"),
+      "cat",
+      "/marker",
+    ]);
+    expectSuccess(run);
+    expect(run.stdout.trim()).toBe("variant=c");
+  });
+
+  test("unsigned tag not present / denied", async () => {
+    const run = await gated.daemon.cli.run([
+      "run",
+      "--rm",
+      "--network",
+      "none",
+      bed.image(APP, "unsigned"),
+      "true",
+    ]);
+    denied(run, "NOT_SIGNED");
   });
 });
 
