@@ -51,14 +51,23 @@ export async function startFloor(
   return child;
 }
 
-/** Starts `img-authz serve` with production logging (info) unless overridden. */
+/**
+ * Starts `img-authz serve` with production logging (info) unless overridden.
+ * With BENCH_CPU_PROF=DIR set, each plugin writes a V8 CPU profile to DIR
+ * when it stops.
+ */
 export function startPlugin(
   dir: string,
   env: Readonly<Record<string, string>>,
 ): Promise<PluginProcess> {
+  const profileDir = process.env.BENCH_CPU_PROF;
+  const profile: Record<string, string> =
+    profileDir === undefined
+      ? {}
+      : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` };
   return startPluginProcess({
     dir,
-    env: { LOG_LEVEL: "info", ...env },
+    env: { LOG_LEVEL: "info", ...profile, ...env },
     namePrefix: "img-authz-bench",
   });
 }

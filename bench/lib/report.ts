@@ -141,7 +141,7 @@ function scaleTable(scale: ScaleResult): string {
 }
 
 function memoryTable(memory: MemoryResult): string {
-  return `## Plugin memory\n\n${table(
+  const states = table(
     ["state", "RSS MiB"],
     [
       ["idle after start", memory.idleRssMiB],
@@ -151,23 +151,36 @@ function memoryTable(memory: MemoryResult): string {
       ],
       ["5 s later", memory.settledRssMiB],
     ],
-  )}`;
+  );
+  const growth = table(
+    ["decisions sent", "RSS MiB"],
+    memory.samples.map((sample) => [sample.decisions, sample.rssMiB]),
+  );
+  const wrong = `Wrong answers / errors in the load: ${memory.wrongAnswers} / ${memory.errors}. Mix: ${memory.mix}.\n`;
+  return `## Plugin memory\n\n${states}\n${growth}\n${wrong}`;
 }
 
 function e2eTable(e2e: E2eResult): string {
-  const rows = e2e.docker.map((d) => [
-    d.command,
-    d.withoutPluginMs,
-    d.withPluginMs,
-    d.runs,
-  ]);
-  return `${hyperfineTable("docker CLI on a real dockerd", e2e.hyperfine)}\n${table(["command", "no plugin ms", "img-authz ms", "runs"], rows)}\n${table(
-    ["ratio", "img-authz / no plugin"],
+  const timings = hyperfineTable("docker CLI on a real dockerd", e2e.hyperfine);
+  const pullRun = table(
+    ["command", "no plugin ms", "img-authz ms", "runs"],
+    e2e.docker.map((d) => [
+      d.command,
+      d.withoutPluginMs,
+      d.withPluginMs,
+      d.runs,
+    ]),
+  );
+  const ratios = table(
+    ["daemon and command", "time / no plugin"],
     [
-      ["docker ps", e2e.psRatio],
-      ["docker image inspect", e2e.inspectRatio],
+      ["img-authz, docker ps", e2e.psRatio],
+      ["floor plugin, docker ps", e2e.floorPsRatio],
+      ["img-authz, docker image inspect", e2e.inspectRatio],
+      ["floor plugin, docker image inspect", e2e.floorInspectRatio],
     ],
-  )}`;
+  );
+  return `${timings}\n${pullRun}\n${ratios}`;
 }
 
 /** Renders every suite that ran as Markdown tables. */

@@ -1,9 +1,14 @@
 import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { startDockerd, type Dockerd } from "../../test/harness/dockerd.js";
+import { PLUGIN_SOCKET_DIR } from "../../test/harness/plugin-process.js";
+import type { TrackedProcess } from "../../test/harness/process.js";
 import type { GatedDaemon, Testbed } from "../../test/harness/testbed.js";
 import { pick, type BenchContext } from "../lib/context.js";
 import { hyperfine, type HyperfineResult } from "../lib/hyperfine.js";
+import { startFloor } from "../lib/procs.js";
 import { median } from "../lib/stats.js";
+import { uniqueSuffix } from "../../test/harness/util.js";
 
 /** Median wall time of docker commands on each daemon, in milliseconds. */
 export interface DockerTiming {
@@ -20,6 +25,9 @@ export interface E2eResult {
   /** Median `docker ps` time with the plugin over the time without it. */
   readonly psRatio: number;
   readonly inspectRatio: number;
+  /** The same ratios for a daemon gated by the allow-all floor server. */
+  readonly floorPsRatio: number;
+  readonly floorInspectRatio: number;
 }
 
 async function timeCommand(
@@ -56,10 +64,42 @@ async function pullAndRun(
   return { pull: median(pulls), run: median(starts) };
 }
 
+/** A dockerd whose authorization plugin is the allow-all floor server. */
+interface FloorDaemon {
+  readonly daemon: Dockerd;
+  stop(): Promise<void>;
+}
+
+async function startFloorDaemon(tb: Testbed): Promise<FloorDaemon> {
+  const name = `bench-floor-${uniqueSuffix()}`;
+  const socket = join(PLUGIN_SOCKET_DIR, `${name}.sock`);
+  const floor: TrackedProcess = await startFloor(tb.dir, socket);
+  const stopFloor = async () => {
+    await floor.stop();
+    await rm(socket, { force: true });
+  };
+  try {
+    const daemon = await startDockerd({
+      dir: join(tb.dir, "floor"),
+      authorizationPlugin: name,
+    });
+    return {
+      daemon,
+      stop: async () => {
+        await daemon.stop();
+        await stopFloor();
+      },
+    };
+  } catch (error) {
+    await stopFloor();
+    throw error;
+  }
+}
+
 /**
  * `docker ps`, `docker image inspect`, `docker pull` and `docker run` on a
- * dockerd gated by a plain-process img-authz and on an identical dockerd
- * without a plugin, both started by the test harness.
+ * dockerd gated by a plain-process img-authz, on an identical dockerd
+ * without a plugin, and on one gated by the allow-all floor server.
  */
 export async function runE2e(
   ctx: BenchContext,
@@ -70,7 +110,12 @@ export async function runE2e(
     env: { CACHE_MAX_AGE_SECONDS: "300", LOG_LEVEL: "info" },
   });
   const plain = await startDockerd({ dir: join(tb.dir, "plain") });
+  const floor = await startFloorDaemon(tb).catch(async (error: unknown) => {
+    await plain.stop();
+    throw error;
+  });
   try {
+    await floor.daemon.cli.ok(["pull", "-q", image]);
     const runs = pick(ctx, 5, 2);
     const withPlugin = await pullAndRun(gated.daemon, image, runs);
     const withoutPlugin = await pullAndRun(plain, image, runs);
@@ -83,12 +128,20 @@ export async function runE2e(
         { name: "docker ps (no plugin)", command: command(plain, "ps") },
         { name: "docker ps (img-authz)", command: command(gated.daemon, "ps") },
         {
+          name: "docker ps (floor plugin)",
+          command: command(floor.daemon, "ps"),
+        },
+        {
           name: "docker image inspect (no plugin)",
           command: command(plain, `image inspect ${image}`),
         },
         {
           name: "docker image inspect (img-authz)",
           command: command(gated.daemon, `image inspect ${image}`),
+        },
+        {
+          name: "docker image inspect (floor plugin)",
+          command: command(floor.daemon, `image inspect ${image}`),
         },
       ],
       { runs: pick(ctx, 60, 5), warmup: 3, env: plain.cli.env() },
@@ -116,8 +169,14 @@ export async function runE2e(
       inspectRatio:
         ms("docker image inspect (img-authz)") /
         ms("docker image inspect (no plugin)"),
+      floorPsRatio:
+        ms("docker ps (floor plugin)") / ms("docker ps (no plugin)"),
+      floorInspectRatio:
+        ms("docker image inspect (floor plugin)") /
+        ms("docker image inspect (no plugin)"),
     };
   } finally {
+    await floor.stop();
     await plain.stop();
     await gated.stop();
   }

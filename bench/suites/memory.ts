@@ -13,7 +13,10 @@ export interface MemoryResult {
   readonly settledRssMiB: number;
   readonly mixedDecisions: number;
   readonly mix: string;
-  readonly load: LoadResult;
+  /** RSS after each tenth of the load, to show whether it levels off. */
+  readonly samples: { decisions: number; rssMiB: number }[];
+  readonly wrongAnswers: number;
+  readonly errors: number;
 }
 
 /**
@@ -33,13 +36,21 @@ export async function runMemory(
   const bodies = [ps, ps, ps, ps, ps, ps, pull, pull, create, foreign];
   const expectAllow = bodies.map((body) => body !== foreign);
   const requests = pick(ctx, 100_000, 10_000);
-  const load = await runLoad({
-    socket: plugin.socket,
-    bodies,
-    expectAllow,
-    concurrency: 8,
-    requests,
-  });
+  const samples: MemoryResult["samples"] = [];
+  const loads: LoadResult[] = [];
+  let decisions = 0;
+  for (let chunk = 0; chunk < 10; chunk++) {
+    const load = await runLoad({
+      socket: plugin.socket,
+      bodies,
+      expectAllow,
+      concurrency: 8,
+      requests: requests / 10,
+    });
+    loads.push(load);
+    decisions += load.requests;
+    samples.push({ decisions, rssMiB: rssMiB(plugin.process.pid) });
+  }
   const afterLoadRssMiB = rssMiB(plugin.process.pid);
   await sleep(5_000);
   ctx.log("memory load done");
@@ -47,8 +58,10 @@ export async function runMemory(
     idleRssMiB,
     afterLoadRssMiB,
     settledRssMiB: rssMiB(plugin.process.pid),
-    mixedDecisions: load.requests,
+    mixedDecisions: decisions,
     mix: "60% docker ps, 20% signed pull, 10% containers/create, 10% foreign-registry pull (deny)",
-    load,
+    samples,
+    wrongAnswers: loads.reduce((sum, load) => sum + load.mismatches, 0),
+    errors: loads.reduce((sum, load) => sum + load.errors, 0),
   };
 }
