@@ -50,7 +50,7 @@ export async function checkPluginAdmin(
   if (plugin.types.includes(AUTHZ_INTERFACE)) {
     throw new AuthzError(
       "PLUGIN_PROTECTED",
-      `plugin ${plugin.name} is an authorization plugin, and docker plugin ${request.action} would remove it from the daemon's checks; remove it from "authorization-plugins" in the daemon configuration and restart the daemon first`,
+      `plugin ${plugin.name} is an authorization plugin, and docker plugin ${request.action} would remove it from the daemon's checks; remove it from "authorization-plugins" in the daemon configuration and reload it (kill -SIGHUP $(pidof dockerd)) first`,
     );
   }
   if (request.action === "upgrade") {
