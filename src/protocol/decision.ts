@@ -58,10 +58,10 @@ interface Deadline {
 /**
  * Builds the decision's signal from a plain timer that is cleared when the
  * decision ends. AbortSignal.timeout keeps its signal alive until the limit
- * passes, and AbortSignal.any keeps the combined signal reachable as well;
- * under a burst of `docker ps` calls that held about 1.5 KB per finished
- * decision for DECISION_TIMEOUT_MS (measured on Node 24.21 with
- * bench/loadgen.ts), so memory grew with the request rate.
+ * passes, and AbortSignal.any keeps the combined signal reachable too. On
+ * Node 24.21, under a burst of `docker ps` calls, each finished decision
+ * then held about 1.5 KB for DECISION_TIMEOUT_MS, so memory grew with the
+ * request rate (measured with bench/loadgen.ts).
  */
 function startDeadline(timeoutMs: number, hangup: AbortSignal): Deadline {
   const controller = new AbortController();
