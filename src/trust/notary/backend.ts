@@ -6,7 +6,7 @@ import type { ImageReference } from "../../reference/types.js";
 import { findDigest, resolveDockerTag } from "../tuf/index.js";
 import type { SignedTarget, VerifiedRepository } from "../tuf/index.js";
 import type { SignedDigest, TrustBackend } from "../types.js";
-import { MetadataCache } from "./cache.js";
+import { earliestExpiryMs, MetadataCache } from "./cache.js";
 import { NotaryRemote } from "./remote.js";
 import { awaitWithSignal, SingleFlight } from "./single-flight.js";
 import { StateStore } from "./state-store.js";
@@ -90,7 +90,7 @@ export class NotaryBackend implements TrustBackend {
         { details: { gun, tag, server: this.#server } },
       );
     }
-    return signedDigest(target, lookup.source);
+    return signedDigest(target, lookup);
   }
 
   async verifyDigest(
@@ -108,7 +108,7 @@ export class NotaryBackend implements TrustBackend {
         { details: { gun, digest, server: this.#server } },
       );
     }
-    return signedDigest(target, lookup.source);
+    return signedDigest(target, lookup);
   }
 
   /** Returns verified metadata from the cache, the server, or (during an outage) a stale cache. */
@@ -154,16 +154,18 @@ export class NotaryBackend implements TrustBackend {
   }
 }
 
-function signedDigest(
-  target: SignedTarget,
-  source: SignedDigest["source"],
-): SignedDigest {
+/**
+ * Builds the SignedDigest for a target. `expires` is the earliest expiry
+ * among all roles, usually the timestamp's 14 days, because the result is
+ * no longer trusted after it, however long the signing role itself lasts.
+ */
+function signedDigest(target: SignedTarget, lookup: Lookup): SignedDigest {
   return {
     digest: target.digest,
     tag: target.name,
     signer: target.role,
-    expires: target.expires,
-    source,
+    expires: new Date(earliestExpiryMs(lookup.repository)),
+    source: lookup.source,
   };
 }
 

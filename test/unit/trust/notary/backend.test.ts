@@ -109,6 +109,16 @@ describe("notary backend / tag resolution on recorded metadata", () => {
     },
   );
 
+  it("expires / reports the earliest role expiry", async () => {
+    const trust = await backend();
+    // The targets role lasts years, but the recorded timestamp expires on
+    // 2026-12-18T15:24:51Z, and no result is trusted after it.
+    const byTag = await trust.resolveTag(REPO, "latest", signal());
+    expect(byTag.expires?.toISOString()).toBe("2026-12-18T15:24:51.339Z");
+    const byDigest = await trust.verifyDigest(REPO, DIGESTS.latest, signal());
+    expect(byDigest.expires?.toISOString()).toBe("2026-12-18T15:24:51.339Z");
+  });
+
   it("names the signing role", async () => {
     const trust = await backend();
     expect((await trust.resolveTag(REPO, "v2.0", signal())).signer).toBe(
