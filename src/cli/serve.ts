@@ -4,6 +4,7 @@ import type { Logger } from "../log/index.js";
 import { createAuthorizer } from "../policy/index.js";
 import { startPluginServer, type ServerTimeouts } from "../protocol/index.js";
 import { createTrustBackend } from "../trust/index.js";
+import { prepareStateDir } from "./state-dir.js";
 
 /** Emits SIGTERM, SIGINT and SIGHUP: `process`, or a stand-in in tests. */
 export interface SignalSource {
@@ -32,6 +33,8 @@ export async function serve(options: ServeOptions): Promise<number> {
   const signals = options.signals ?? process;
   const hash = configHash(config);
   for (const warning of startupWarnings(config)) logger.warn(warning);
+  // Only signed mode keeps trusted roots, because registry-only reads none.
+  if (config.mode === "signed") await prepareStateDir(config.stateDir);
   const server = await startPluginServer({
     socketPath: options.socketPath,
     logger,

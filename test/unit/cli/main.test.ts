@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { access, mkdtemp, rm, stat } from "node:fs/promises";
+import { access, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -143,6 +143,41 @@ describe("cli / serve", () => {
     const result = await cli(["serve", "--socket", socket], { MODE: "off" });
     expect(result.code).toBe(2);
     await expect(stat(socket)).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe("cli / serve state directory", () => {
+  it("STATE_DIR a file / exits 2 without a socket", async () => {
+    const socket = join(directory, "img-authz.sock");
+    const file = join(directory, "state-file");
+    await writeFile(file, "not a directory");
+    const result = await cli(["serve", "--socket", socket], {
+      ...LOCAL,
+      STATE_DIR: file,
+    });
+    expect(result.code).toBe(2);
+    expect(result.err).toContain("invalid STATE_DIR");
+    expect(result.err).toContain(file);
+    await expect(stat(socket)).rejects.toThrow(/ENOENT/);
+  });
+
+  it("missing STATE_DIR / is created with mode 0700", async () => {
+    const socket = join(directory, "img-authz.sock");
+    const stateDir = join(directory, "new", "state");
+    const signals = new EventEmitter();
+    const io = capture();
+    const running = main(["serve", "--socket", socket], {
+      stdout: io.stdout,
+      stderr: io.stderr,
+      env: { ...LOCAL, STATE_DIR: stateDir },
+      signals,
+    });
+    await waitFor(() => access(socket));
+    signals.emit("SIGTERM");
+    expect(await running).toBe(0);
+    const info = await stat(stateDir);
+    expect(info.isDirectory()).toBe(true);
+    expect(info.mode & 0o777).toBe(0o700);
   });
 });
 
