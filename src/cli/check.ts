@@ -52,7 +52,10 @@ export async function runCheck(
 export function formatCheck(image: string, result: CheckResult): string {
   const { decision } = result;
   if (!decision.allow) {
-    return `${image}: NOT TRUSTED\n${decision.code ?? "INTERNAL_ERROR"}: ${decision.message}\n`;
+    // Exit 2 means no verdict was reached (Notary unreachable, timeout), so
+    // the text must not claim the image is untrusted.
+    const verdict = result.exitCode === 2 ? "CHECK FAILED" : "NOT TRUSTED";
+    return `${image}: ${verdict}\n${decision.code ?? "INTERNAL_ERROR"}: ${decision.message}\n`;
   }
   const lines = [`${image}: TRUSTED`];
   const facts: [string, unknown][] = [
