@@ -227,7 +227,7 @@ export function networkError(url: URL, error: Error): AuthzError {
   if (TLS_ERROR.test(code)) {
     return new AuthzError(
       "TRUST_SERVER_UNREACHABLE",
-      `the TLS certificate of ${url.host} failed verification (${code}: ${error.message}); set NOTARY_ROOT_CA to the CA bundle that issued the trust server's certificate`,
+      `the TLS certificate of ${url.host} failed verification (${code}: ${withoutNodeHint(error.message)}); set NOTARY_ROOT_CA to the CA bundle that issued the trust server's certificate`,
       { cause: error, details: { url: url.href, errorCode: code } },
     );
   }
@@ -236,4 +236,13 @@ export function networkError(url: URL, error: Error): AuthzError {
     `could not reach the trust server at ${url.origin} (${code === "" ? error.message : code}); check that it is running and that NOTARY points at it`,
     { cause: error, details: { url: url.href, errorCode: code } },
   );
+}
+
+/**
+ * Drops the clause Node.js 24 appends to some TLS errors ("if the root CA
+ * is installed locally, try running Node.js with --use-system-ca"), because
+ * the plugin takes its CAs from NOTARY_ROOT_CA, not from that flag.
+ */
+function withoutNodeHint(message: string): string {
+  return message.replace(/;[^;]*--use-system-ca[^;]*$/, "");
 }

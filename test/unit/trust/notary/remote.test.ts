@@ -306,6 +306,19 @@ describe("notary remote / connection and TLS", () => {
     expect(error.message).toContain("NOTARY_ROOT_CA");
   });
 
+  it("another CA / message names no Node.js flag", async () => {
+    server.handler = (_request, response) => {
+      response.end(TIMESTAMP);
+    };
+    const error = await rejection(
+      fetchTimestamp(remote({ ca: otherCa.certPem })),
+    );
+    // Node.js appends a hint to run it with --use-system-ca; the plugin
+    // is configured through NOTARY_ROOT_CA, so the hint would mislead.
+    expect(error.message).toContain("unable to verify the first certificate");
+    expect(error.message).not.toContain("--use-system-ca");
+  });
+
   it("rejects the server without a CA bundle (system store)", async () => {
     const client = new NotaryRemote(new URL(server.origin), {
       connectTimeoutMs: 2000,
