@@ -42,8 +42,16 @@ export class StateStore {
     try {
       text = await readFile(file, "utf8");
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-      throw corrupt(file, gun, "cannot be read", error);
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") return undefined;
+      // The errno code shows whether the file or STATE_DIR itself (ENOTDIR,
+      // EACCES) is the problem.
+      throw corrupt(
+        file,
+        gun,
+        `cannot be read (${code ?? "unknown error"})`,
+        error,
+      );
     }
     return parseState(text, file, gun);
   }

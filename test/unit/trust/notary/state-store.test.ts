@@ -177,6 +177,12 @@ describe("state store / corrupt file", () => {
     expect(error.message).toContain("cannot be read");
   });
 
+  it("unreadable path / names the error code", async () => {
+    await mkdir(store.fileFor(GUN), { recursive: true });
+    const error = await loadError();
+    expect(error.message).toContain("cannot be read (EISDIR)");
+  });
+
   it("does not overwrite a corrupt file on load", async () => {
     await writeRaw("garbage");
     await loadError();
