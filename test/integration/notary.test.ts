@@ -15,7 +15,7 @@ import {
 } from "../harness/notary-server.js";
 import { makeWorkDir, removeWorkDirQuietly } from "./notary-util.js";
 import { notaryTestConfig } from "./notary-config.js";
-import { startReplayProxy } from "./replay-proxy.js";
+import { startReplayProxy } from "../harness/replay-proxy.js";
 
 // A real notary-server 0.7 (memory storage, local trust service) on
 // 127.0.0.1, and the real notary client publishing to it.
@@ -242,7 +242,7 @@ describe("notary backend / real server / rotation and state", () => {
       const viaProxy = (dir: string) =>
         new NotaryBackend(notaryTestConfig(proxy.url, ca.certPem, dir));
       await viaProxy(stateDir).resolveTag(repo, "latest", signal());
-      proxy.snapshot();
+      const firstMetadata = proxy.recordings();
 
       await publisher.remove(gunOf(repo), "latest");
       await publisher.addHash(
@@ -256,7 +256,7 @@ describe("notary backend / real server / rotation and state", () => {
       ).toBe(revoked.digest);
 
       // The proxy now replays the first, validly signed metadata.
-      proxy.mode = "replay";
+      proxy.replayOnly(firstMetadata);
       const error = await rejection(
         viaProxy(stateDir).resolveTag(repo, "latest", signal()),
       );
@@ -271,7 +271,7 @@ describe("notary backend / real server / rotation and state", () => {
       );
       expect(fresh.digest).toBe(first.digest);
     } finally {
-      await proxy.close();
+      await proxy.stop();
     }
   });
 
