@@ -50,9 +50,10 @@ function route(
 /**
  * Routes of the families that can bring in, rename or run an image, in
  * the order dockerd 20.10 registers them (the first match wins, as in
- * gorilla/mux): checkpoint, container, image, build, session, swarm,
- * plugin, grpc. Ungated routes of these families are listed too, so that
- * a path that matches none of them is rejected instead of allowed.
+ * gorilla/mux): checkpoint, container, image, system (OPTIONS only),
+ * build, session, swarm, plugin, grpc. Ungated routes of these families
+ * are listed too, so that a path that matches none of them is rejected
+ * instead of allowed.
  */
 export const ROUTES: readonly Route[] = [
   route("GET", "/containers/{name:.*}/checkpoints"),
@@ -98,6 +99,9 @@ export const ROUTES: readonly Route[] = [
   route("POST", "/images/{name:.*}/tag", classifyImageTag),
   route("POST", "/images/prune"),
   route("DELETE", "/images/{name:.*}"),
+  // The system router's CORS preflight: it matches every path, returns
+  // 200 and runs nothing else.
+  route("OPTIONS", "/{anyroute:.*}"),
   route("POST", "/build", classifyBuild),
   route("POST", "/build/prune"),
   route("POST", "/build/cancel"),

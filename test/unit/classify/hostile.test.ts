@@ -163,6 +163,22 @@ const ROWS: readonly Row[] = [
     request: request("HEAD", "/_ping"),
     expected: { kind: "ungated" },
   },
+  // dockerd answers OPTIONS on every path with 200 and runs nothing else.
+  {
+    name: "OPTIONS on containers/create",
+    request: request("OPTIONS", "/v1.41/containers/create"),
+    expected: { kind: "ungated" },
+  },
+  {
+    name: "OPTIONS on images/create",
+    request: request("OPTIONS", "/images/create?fromImage=a&tag=1"),
+    expected: { kind: "ungated" },
+  },
+  {
+    name: "lowercase options",
+    request: request("options", "/v1.41/containers/create"),
+    expected: { kind: "reject", code: "UNKNOWN_ROUTE" },
+  },
   {
     name: "distribution inspect",
     request: request("GET", `/v1.41/distribution/${APP}:x/json`),
