@@ -2,7 +2,6 @@ import { createHash, randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AuthzError } from "../../src/errors.js";
 import type { Config } from "../../src/config/types.js";
 import type { ImageReference } from "../../src/reference/types.js";
 import { NotaryBackend } from "../../src/trust/notary/backend.js";
@@ -16,6 +15,7 @@ import {
 import { makeWorkDir, removeWorkDirQuietly } from "./notary-util.js";
 import { notaryTestConfig } from "./notary-config.js";
 import { startReplayProxy } from "../harness/replay-proxy.js";
+import { rejection } from "../helpers/rejection.js";
 
 // A real notary-server 0.7 (memory storage, local trust service) on
 // 127.0.0.1, and the real notary client publishing to it.
@@ -73,15 +73,6 @@ function backend(
 ): NotaryBackend {
   const config = notaryTestConfig(server.url, ca.certPem, stateDir, overrides);
   return new NotaryBackend(config, nowMs === undefined ? {} : { nowMs });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AuthzError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(AuthzError);
-  return error as AuthzError;
 }
 
 const signal = () => AbortSignal.timeout(30_000);

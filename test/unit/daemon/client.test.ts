@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDaemonClient } from "../../../src/daemon/index.js";
-import { AuthzError } from "../../../src/errors.js";
+import { rejection } from "../../helpers/rejection.js";
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -55,16 +55,6 @@ function client(timeoutMs = 2_000) {
 }
 
 const signal = () => new AbortController().signal;
-
-async function rejection(promise: Promise<unknown>): Promise<AuthzError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AuthzError) return error;
-    throw error;
-  }
-  throw new Error("the call succeeded");
-}
 
 describe("daemon client / image inspect", () => {
   it("reads ID, tags and digests", async () => {

@@ -1,5 +1,4 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { AuthzError } from "../../../../src/errors.js";
 import type { Config } from "../../../../src/config/types.js";
 import type { ImageReference } from "../../../../src/reference/types.js";
 import { NotaryBackend } from "../../../../src/trust/notary/backend.js";
@@ -13,6 +12,7 @@ import {
   startFixtureServer,
 } from "./fixture-server.js";
 import { createCas, type LocalHttps } from "./local-https.js";
+import { rejection } from "../../../helpers/rejection.js";
 
 // The local https server serves metadata recorded from a real
 // notary-server 0.7, standing in for it so that tests control the bytes.
@@ -84,15 +84,6 @@ async function backend(
       nowMs: options.now ?? (() => FIXTURE_NOW_MS),
     },
   );
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AuthzError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(AuthzError);
-  return error as AuthzError;
 }
 
 const signal = () => AbortSignal.timeout(10_000);

@@ -2,11 +2,11 @@ import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AuthzError } from "../../../../src/errors.js";
 import { NotaryRemote } from "../../../../src/trust/notary/remote.js";
 import { freePort } from "../../../harness/util.js";
 import type { TestCa } from "../../../harness/ca.js";
 import { createCas, startLocalHttps, type LocalHttps } from "./local-https.js";
+import { rejection } from "../../../helpers/rejection.js";
 
 // The local https server in these tests replaces notary-server where
 // the exact bytes, headers and timing must be controlled; the integration
@@ -61,15 +61,6 @@ function fetchTimestamp(
     maxBytes,
     signal,
   );
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AuthzError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(AuthzError);
-  return error as AuthzError;
 }
 
 describe("notary remote / plain fetch", () => {
