@@ -94,9 +94,13 @@ export function toWire(decision: Decision): AuthzResponseWire {
   return { Allow: false, Msg: `${code}: ${decision.message}` };
 }
 
+/** Fix suggested when a plugin request cannot be read. */
+const MALFORMED_FIX =
+  "check that the daemon is dockerd 20.10 or later and that nothing else writes to the plugin socket";
+
 /** Builds a deny for a request that could not be read at all. */
 export function malformedAnswer(message: string): AuthzResponseWire {
-  const text = `MALFORMED_REQUEST: ${message}`;
+  const text = `MALFORMED_REQUEST: ${message}; ${MALFORMED_FIX}`;
   return { Allow: false, Msg: text, Err: text };
 }
 

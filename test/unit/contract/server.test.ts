@@ -134,6 +134,14 @@ describe("plugin server / malformed requests", () => {
     });
   }
 
+  it("deny message / says what to check", async () => {
+    await start();
+    const answer = await post(socketPath, "/AuthZPlugin.AuthZReq", "{");
+    const parsed = JSON.parse(answer.text) as Record<string, unknown>;
+    expect(parsed.Msg).toContain("20.10 or later");
+    expect(parsed.Msg).toContain("plugin socket");
+  });
+
   it("5 MB body / denies MALFORMED_REQUEST and keeps serving", async () => {
     await start();
     const answer = await post(
