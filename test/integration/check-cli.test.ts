@@ -1,13 +1,12 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import https from "node:https";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestCa, type TestCa } from "../harness/ca.js";
-import {
+import type {
   NotaryPublisher,
-  startNotaryServer,
-  type NotaryServer,
+  NotaryServer,
 } from "../harness/notary-server.js";
 import {
   freePort,
@@ -15,7 +14,11 @@ import {
   runCommand,
   type CommandResult,
 } from "../harness/util.js";
-import { removeWorkDirQuietly } from "./notary-util.js";
+import {
+  manifest,
+  removeWorkDirQuietly,
+  startNotaryStack,
+} from "./notary-util.js";
 
 // `img-authz check` as a user runs it: the built CLI in a child process,
 // configured only through the environment, against a real notary-server
@@ -37,16 +40,7 @@ const released = manifest("check-released");
 
 beforeAll(async () => {
   workDir = await makeWorkDir("iaz-check-");
-  ca = await createTestCa(path.join(workDir, "ca"));
-  server = await startNotaryServer({
-    directory: path.join(workDir, "server"),
-    ca,
-  });
-  publisher = new NotaryPublisher(
-    server.url,
-    ca.certPath,
-    path.join(workDir, "trust"),
-  );
+  ({ ca, server, publisher } = await startNotaryStack(workDir));
   const suffix = randomBytes(3).toString("hex");
   gun = `${REGISTRY}/it/check-${suffix}`;
   await publisher.init(gun);
@@ -69,14 +63,6 @@ afterAll(async () => {
   await server.stop();
   await removeWorkDirQuietly(workDir);
 });
-
-/** Returns a made-up manifest digest and size to sign. */
-function manifest(seed: string): { digest: string; size: number } {
-  return {
-    digest: `sha256:${createHash("sha256").update(seed).digest("hex")}`,
-    size: 700 + seed.length,
-  };
-}
 
 /**
  * Returns the settings of the documented `check` example (REGISTRY, NOTARY,

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,13 +6,18 @@ import type { Config } from "../../src/config/types.js";
 import type { ImageReference } from "../../src/reference/types.js";
 import { NotaryBackend } from "../../src/trust/notary/backend.js";
 import { StateStore } from "../../src/trust/notary/state-store.js";
-import { createTestCa, type TestCa } from "../harness/ca.js";
+import type { TestCa } from "../harness/ca.js";
 import {
   NotaryPublisher,
   startNotaryServer,
   type NotaryServer,
 } from "../harness/notary-server.js";
-import { makeWorkDir, removeWorkDirQuietly } from "./notary-util.js";
+import {
+  makeWorkDir,
+  manifest,
+  removeWorkDirQuietly,
+  startNotaryStack,
+} from "./notary-util.js";
 import { notaryTestConfig } from "./notary-config.js";
 import { startReplayProxy } from "../harness/replay-proxy.js";
 import { rejection } from "../helpers/rejection.js";
@@ -29,16 +34,7 @@ let publisher: NotaryPublisher;
 
 beforeAll(async () => {
   workDir = await makeWorkDir();
-  ca = await createTestCa(path.join(workDir, "ca"));
-  server = await startNotaryServer({
-    directory: path.join(workDir, "server"),
-    ca,
-  });
-  publisher = new NotaryPublisher(
-    server.url,
-    ca.certPath,
-    path.join(workDir, "trust"),
-  );
+  ({ ca, server, publisher } = await startNotaryStack(workDir));
 });
 
 afterAll(async () => {
@@ -56,14 +52,6 @@ function newRepository(name: string): ImageReference {
 
 function gunOf(reference: ImageReference): string {
   return `${reference.domain}/${reference.path}`;
-}
-
-/** Returns a made-up manifest digest and size to sign. */
-function manifest(seed: string): { digest: string; size: number } {
-  return {
-    digest: `sha256:${createHash("sha256").update(seed).digest("hex")}`,
-    size: 500 + seed.length,
-  };
 }
 
 function backend(
