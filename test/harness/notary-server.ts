@@ -118,19 +118,23 @@ export class NotaryPublisher {
 
   /** Runs `notary <args>` against the server with the test passphrases. */
   run(args: readonly string[]): Promise<CommandResult> {
-    return runChecked(
-      "notary",
-      [
-        "-s",
-        this.serverUrl,
-        "-d",
-        this.trustDir,
-        "--tlscacert",
-        this.caCertPath,
-        ...args,
-      ],
-      { env: { ...process.env, ...PASSPHRASES }, timeoutMs: 60_000 },
-    );
+    return runChecked("notary", this.clientArgs(args), {
+      env: { ...process.env, ...PASSPHRASES },
+      timeoutMs: 60_000,
+    });
+  }
+
+  /** Prefixes `args` with the server, trust dir and CA flags. */
+  private clientArgs(args: readonly string[]): string[] {
+    return [
+      "-s",
+      this.serverUrl,
+      "-d",
+      this.trustDir,
+      "--tlscacert",
+      this.caCertPath,
+      ...args,
+    ];
   }
 
   /** Creates the repository (root v1) and publishes it. */
@@ -249,22 +253,10 @@ export class NotaryPublisher {
 
   /** Runs `notary <args>` with `input` on stdin; throws with the output on failure. */
   runWithInput(args: readonly string[], input: string): Promise<string> {
-    const child = spawn(
-      "notary",
-      [
-        "-s",
-        this.serverUrl,
-        "-d",
-        this.trustDir,
-        "--tlscacert",
-        this.caCertPath,
-        ...args,
-      ],
-      {
-        env: { ...process.env, ...PASSPHRASES },
-        stdio: ["pipe", "pipe", "pipe"],
-      },
-    );
+    const child = spawn("notary", this.clientArgs(args), {
+      env: { ...process.env, ...PASSPHRASES },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
