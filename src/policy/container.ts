@@ -50,7 +50,7 @@ export async function checkContainerImage(
       imageId: null,
     });
   }
-  const inspect = found ?? (await inspectLocal(name, local, ctx));
+  const inspect = requireImage(found, name);
   if (!hasRepoDigest(inspect, reference, signed.digest)) {
     throw new AuthzError(
       "CONTENT_MISMATCH",
@@ -69,7 +69,13 @@ async function inspectLocal(
   local: string,
   ctx: PolicyContext,
 ): Promise<ImageInspect> {
-  const inspect = await ctx.daemon.inspectImage(local, ctx.signal);
+  return requireImage(await ctx.daemon.inspectImage(local, ctx.signal), name);
+}
+
+function requireImage(
+  inspect: ImageInspect | undefined,
+  name: string,
+): ImageInspect {
   if (inspect === undefined) {
     throw new AuthzError(
       "IMAGE_NOT_FOUND",
