@@ -63,7 +63,9 @@ async function main(): Promise<void> {
   const latest = join(RESULTS_DIR, "latest.json");
   await writeFile(latest, `${JSON.stringify(results, null, 2)}\n`);
   await writePlots(results, RESULTS_DIR);
-  process.stdout.write(printTables(results));
+  const tables = printTables(results);
+  await writeFile(join(RESULTS_DIR, "latest.md"), tables);
+  process.stdout.write(tables);
   process.stdout.write(`\nwrote ${latest}\n`);
 }
 

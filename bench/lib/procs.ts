@@ -26,7 +26,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   return JSON.parse(result.stdout) as LoadResult;
 }
 
-/** Starts the allow-all floor server on `socket` and waits until it answers. */
+/** Starts the allow-all floor server on `socket` and waits until it responds. */
 export async function startFloor(
   dir: string,
   socket: string,

@@ -13,6 +13,7 @@ export interface BenchResults {
   readonly scale?: ScaleResult;
   readonly gated?: GatedPoint[];
   readonly memory?: MemoryResult;
+  readonly memoryCapped?: MemoryResult & { heapCapMiB: number };
   readonly cold?: ColdResult;
   readonly cli?: HyperfineResult[];
   readonly e2e?: E2eResult;
@@ -140,7 +141,7 @@ function scaleTable(scale: ScaleResult): string {
   return `## Verification against repository size\n\n${table(["tags", "delegations", "metadata KiB", "verify median ms", "retained heap MiB", "worker RSS MiB"], rows)}\n${table(["CACHE_MAX_REPOSITORIES", "GUNs put", "entries kept", "peak heap MiB", "final heap MiB"], cache)}`;
 }
 
-function memoryTable(memory: MemoryResult): string {
+function memoryTable(memory: MemoryResult, title: string): string {
   const states = table(
     ["state", "RSS MiB"],
     [
@@ -157,7 +158,7 @@ function memoryTable(memory: MemoryResult): string {
     memory.samples.map((sample) => [sample.decisions, sample.rssMiB]),
   );
   const wrong = `Wrong answers / errors in the load: ${memory.wrongAnswers} / ${memory.errors}. Mix: ${memory.mix}.\n`;
-  return `## Plugin memory\n\n${states}\n${growth}\n${wrong}`;
+  return `## ${title}\n\n${states}\n${growth}\n${wrong}`;
 }
 
 function e2eTable(e2e: E2eResult): string {
@@ -191,7 +192,13 @@ export function printTables(results: BenchResults): string {
   if (results.cold) parts.push(coldTable(results.cold));
   if (results.cli) parts.push(hyperfineTable("Per-pull CLI cost", results.cli));
   if (results.scale) parts.push(scaleTable(results.scale));
-  if (results.memory) parts.push(memoryTable(results.memory));
+  if (results.memory)
+    parts.push(memoryTable(results.memory, "Plugin memory, default heap"));
+  if (results.memoryCapped) {
+    const cap = results.memoryCapped.heapCapMiB;
+    const title = `Plugin memory, --max-old-space-size=${cap}`;
+    parts.push(memoryTable(results.memoryCapped, title));
+  }
   if (results.e2e) parts.push(e2eTable(results.e2e));
   return parts.join("\n");
 }

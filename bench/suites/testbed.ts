@@ -40,6 +40,29 @@ export async function runTestbedSuites(
   }
 }
 
+/** Old-space cap for the second memory run, in MiB. */
+const CAPPED_HEAP_MIB = 48;
+
+function startWarmPlugin(
+  tb: Testbed,
+  dir: string,
+  extra: Readonly<Record<string, string>> = {},
+) {
+  return startPlugin(dir, {
+    ...tb.pluginEnv(),
+    CACHE_MAX_AGE_SECONDS: "300",
+    STATE_DIR: join(dir, "state"),
+    DOCKER_HOST: tb.seeder.host,
+    ...extra,
+  });
+}
+
+/**
+ * Warm decisions and memory on a plugin with default heap settings, then
+ * the same mixed load on a plugin whose V8 old space is capped: V8 grows
+ * its heap lazily when there is room, so only the capped run shows whether
+ * the live data stays bounded.
+ */
 async function runWarm(
   ctx: BenchContext,
   tb: Testbed,
@@ -47,22 +70,32 @@ async function runWarm(
 ): Promise<Record<string, unknown>> {
   const dir = join(ctx.dir, "warm");
   await mkdir(join(dir, "state"), { recursive: true, mode: 0o700 });
-  const plugin = await startPlugin(dir, {
-    ...tb.pluginEnv(),
-    CACHE_MAX_AGE_SECONDS: "300",
-    STATE_DIR: join(dir, "state"),
-    DOCKER_HOST: tb.seeder.host,
-  });
+  const plugin = await startWarmPlugin(tb, dir);
+  let gated: unknown;
+  let memory: unknown;
   try {
     await sleep(2_000);
     const idleRssMiB = rssMiB(plugin.process.pid);
-    const gated = await runGated(ctx, plugin.socket, {
+    gated = await runGated(ctx, plugin.socket, {
       pull: pullRequest(image.name, image.tag),
       create: createRequest(`${image.name}:${image.tag}`),
     });
-    const memory = await runMemory(ctx, plugin, idleRssMiB, image);
-    return { gated, memory };
+    memory = await runMemory(ctx, plugin, idleRssMiB, image);
   } finally {
     await plugin.stop();
+  }
+  const capped = await startWarmPlugin(tb, dir, {
+    NODE_OPTIONS: `--max-old-space-size=${CAPPED_HEAP_MIB}`,
+  });
+  try {
+    await sleep(2_000);
+    const idleRssMiB = rssMiB(capped.process.pid);
+    const memoryCapped = {
+      heapCapMiB: CAPPED_HEAP_MIB,
+      ...(await runMemory(ctx, capped, idleRssMiB, image)),
+    };
+    return { gated, memory, memoryCapped };
+  } finally {
+    await capped.stop();
   }
 }
