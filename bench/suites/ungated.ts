@@ -17,6 +17,8 @@ export interface UngatedPoint {
   readonly requests: number;
   readonly mismatches: number;
   readonly errors: number;
+  /** Throughput of each round, to show the spread behind the median. */
+  readonly throughputRounds?: number[];
 }
 
 /** Results of the ungated suite. */
@@ -103,7 +105,10 @@ async function measure(
       ctx.log(`ungated round ${round + 1} concurrency ${concurrency} done`);
     }
   }
-  const points = [...runs.values()].map((list) => medianOf(list));
+  const points = [...runs.values()].map((list) => ({
+    ...medianOf(list),
+    throughputRounds: list.map((point) => Math.round(point.throughput)),
+  }));
   const ratios = levels.map((concurrency) => {
     const find = (server: string) =>
       points.find((p) => p.server === server && p.concurrency === concurrency)
