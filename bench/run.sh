@@ -15,4 +15,8 @@ out=.tmp/bench
 ln -sfn ../../dist "$out/dist"
 ln -sfn ../../bin "$out/bin"
 ln -sfn ../../package.json "$out/package.json"
-BENCH_ROOT="$PWD" exec node "$out/bench/run.js" "$@"
+export BENCH_ROOT="$PWD"
+node "$out/bench/run.js" "$@"
+# The key numbers of every full run so far, with their median.
+node "$out/bench/summarize.js" >/dev/null
+echo "wrote bench/results/summary.md"

@@ -61,8 +61,15 @@ async function main(): Promise<void> {
   results.machineAfter = await describeMachine();
   await mkdir(RESULTS_DIR, { recursive: true });
   const latest = join(RESULTS_DIR, "latest.json");
-  await writeFile(latest, `${JSON.stringify(results, null, 2)}\n`);
+  const json = `${JSON.stringify(results, null, 2)}\n`;
+  await writeFile(latest, json);
   await writePlots(results, RESULTS_DIR);
+  const stamp = String(results.startedAt).replace(/:/g, "").split(".")[0];
+  // Only full runs go into the history that bench/summarize.ts reads.
+  if (!quick && only.length === SUITES.length) {
+    await mkdir(join(RESULTS_DIR, "runs"), { recursive: true });
+    await writeFile(join(RESULTS_DIR, "runs", `${stamp ?? "run"}.json`), json);
+  }
   const tables = printTables(results);
   await writeFile(join(RESULTS_DIR, "latest.md"), tables);
   process.stdout.write(tables);
