@@ -4,12 +4,12 @@
 import { Agent, request } from "node:http";
 import { summarize, type LatencySummary } from "./lib/stats.js";
 
-/** What to send, how many at once, and for how long. */
+/** Load specification: request bodies, concurrency and length. */
 export interface LoadSpec {
   readonly socket: string;
   /** AuthZReq bodies, sent round-robin. */
   readonly bodies: readonly string[];
-  /** Expected `Allow` for each body; a different answer counts as a mismatch. */
+  /** Expected `Allow` for each body; a different response counts as a mismatch. */
   readonly expectAllow: readonly boolean[];
   readonly concurrency: number;
   /** Stop after this many requests, or after `durationMs`, whichever is first. */
@@ -27,7 +27,7 @@ export interface LoadResult {
   readonly latencyMs: LatencySummary;
   readonly allowed: number;
   readonly denied: number;
-  /** Answers whose `Allow` differed from the expected one. */
+  /** Responses whose `Allow` differed from the expected one. */
   readonly mismatches: number;
   readonly errors: number;
   readonly firstError?: string;

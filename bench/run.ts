@@ -49,6 +49,7 @@ async function main(): Promise<void> {
     rounds: ctx.rounds,
     machine: await describeMachine(),
   };
+
   try {
     if (only.includes("ungated")) results.ungated = await runUngated(ctx);
     if (only.includes("scale")) results.scale = await runScale(ctx);
@@ -59,21 +60,32 @@ async function main(): Promise<void> {
   }
   results.finishedAt = new Date().toISOString();
   results.machineAfter = await describeMachine();
+
+  const full = !quick && only.length === SUITES.length;
+  await writeResults(results, full);
+}
+
+/** Writes latest.json, latest.md and the plots, and prints the tables. */
+async function writeResults(
+  results: Record<string, unknown>,
+  full: boolean,
+): Promise<void> {
   await mkdir(RESULTS_DIR, { recursive: true });
-  const latest = join(RESULTS_DIR, "latest.json");
   const json = `${JSON.stringify(results, null, 2)}\n`;
-  await writeFile(latest, json);
+  await writeFile(join(RESULTS_DIR, "latest.json"), json);
   await writePlots(results, RESULTS_DIR);
-  const stamp = String(results.startedAt).replace(/:/g, "").split(".")[0];
+
   // Only full runs go into the history that bench/summarize.ts reads.
-  if (!quick && only.length === SUITES.length) {
+  if (full) {
+    const stamp = String(results.startedAt).replace(/:/g, "").split(".")[0];
     await mkdir(join(RESULTS_DIR, "runs"), { recursive: true });
     await writeFile(join(RESULTS_DIR, "runs", `${stamp ?? "run"}.json`), json);
   }
+
   const tables = printTables(results);
   await writeFile(join(RESULTS_DIR, "latest.md"), tables);
   process.stdout.write(tables);
-  process.stdout.write(`\nwrote ${latest}\n`);
+  process.stdout.write(`\nwrote ${join(RESULTS_DIR, "latest.json")}\n`);
 }
 
 await main();

@@ -88,6 +88,7 @@ export async function buildBigRepo(
   const names = roleNames(shape.delegations);
   const delegated = names.map((name) => ({ name, key: ecdsaKey() }));
   const buckets = tagBuckets(shape.tags, Math.max(1, names.length));
+
   const files: BigRepoFiles = new Map();
   const role = (keys: TestKey[]) => ({
     keyids: keys.map((k) => k.id),
@@ -114,6 +115,7 @@ export async function buildBigRepo(
       [root],
     ),
   );
+
   const topTargets = names.length === 0 ? targetEntries(buckets[0] ?? []) : {};
   files.set(
     "targets",
@@ -123,6 +125,7 @@ export async function buildBigRepo(
     const signed = targetsRole(targetEntries(buckets[i] ?? []), []);
     files.set(d.name, signEnvelope(signed, [d.key]));
   });
+
   const meta = Object.fromEntries(
     [...files].map(([name, bytes]) => [name, metaFor(bytes)]),
   );

@@ -6,5 +6,5 @@ import { join } from "node:path";
  */
 export const PROJECT_ROOT = process.env.BENCH_ROOT ?? process.cwd();
 
-/** Where latest.json and the plots go. */
+/** Folder for latest.json, latest.md, the plots and the run history. */
 export const RESULTS_DIR = join(PROJECT_ROOT, "bench", "results");

@@ -42,6 +42,7 @@ function lineChart(
   const x = (v: number) =>
     MARGIN.left + ((Math.log(v) - xMin) / (xMax - xMin)) * plotW;
   const y = (v: number) => MARGIN.top + plotH - (v / yMax) * plotH;
+
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="white"/>`,
@@ -51,6 +52,7 @@ function lineChart(
     `<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 10}" text-anchor="middle">${xLabel}</text>`,
     `<text transform="translate(16 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle">${yLabel}</text>`,
   ];
+
   for (const tick of xTicks) {
     parts.push(
       `<text x="${x(tick)}" y="${MARGIN.top + plotH + 16}" text-anchor="middle">${tick}</text>`,
@@ -63,6 +65,7 @@ function lineChart(
       `<text x="${MARGIN.left - 6}" y="${y(value) + 4}" text-anchor="end">${Number(value.toPrecision(3))}</text>`,
     );
   }
+
   series.forEach((s, i) => {
     const path = s.points
       .map(([px, py]) => `${x(px).toFixed(1)},${y(py).toFixed(1)}`)

@@ -23,7 +23,7 @@ export async function runCli(
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   const notary = (trust: string) =>
     `notary -s ${tb.notary.url} -d ${trust} --tlscacert ${tb.ca.certPath} lookup ${gun} v1`;
-  // One lookup first, so that the warm trust dir holds the root and the
+  // One lookup first, so that the warm trust dir contains the root and the
   // cached metadata, as it would on a daemon host after the first pull.
   await runChecked("sh", ["-c", notary(trustDir)]);
   const check = `${process.execPath} ${join(PROJECT_ROOT, "bin", "img-authz.js")} check ${gun}:v1`;
@@ -33,6 +33,7 @@ export async function runCli(
     STATE_DIR: stateDir,
     LOG_LEVEL: "warn",
   };
+
   const runs = pick(ctx, 20, 3);
   const warm = await hyperfine(
     dir,
@@ -42,6 +43,7 @@ export async function runCli(
     ],
     { runs, warmup: 2, env },
   );
+
   const cold = await hyperfine(
     dir,
     [{ name: "notary lookup (new trust dir)", command: notary(coldTrustDir) }],

@@ -26,7 +26,7 @@ export interface ColdResult {
   readonly guns: number;
 }
 
-/** Settings of a plugin that asks the bench's notary-server. */
+/** Settings of a plugin that fetches from the bench's notary-server. */
 function coldEnv(tb: Testbed, stateDir: string, cacheSeconds: number) {
   return {
     ...tb.pluginEnv(),

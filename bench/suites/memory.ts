@@ -35,6 +35,7 @@ export async function runMemory(
   const foreign = pullRequest("other.registry.invalid/app", "v1");
   const bodies = [ps, ps, ps, ps, ps, ps, pull, pull, create, foreign];
   const expectAllow = bodies.map((body) => body !== foreign);
+
   const requests = pick(ctx, 100_000, 10_000);
   const samples: MemoryResult["samples"] = [];
   const loads: LoadResult[] = [];
@@ -54,6 +55,7 @@ export async function runMemory(
   const afterLoadRssMiB = rssMiB(plugin.process.pid);
   await sleep(5_000);
   ctx.log("memory load done");
+
   return {
     idleRssMiB,
     afterLoadRssMiB,

@@ -58,10 +58,10 @@ function startWarmPlugin(
 }
 
 /**
- * Warm decisions and memory on a plugin with default heap settings, then
- * the same mixed load on a plugin whose V8 old space is capped: V8 grows
- * its heap lazily when there is room, so only the capped run shows whether
- * the live data stays bounded.
+ * Runs the warm decisions and the memory load on a plugin with default heap
+ * settings, then the same load on a plugin whose V8 old space is capped.
+ * V8 grows its heap lazily while there is room, so only the capped run
+ * shows whether the live data stays bounded.
  */
 async function runWarm(
   ctx: BenchContext,
