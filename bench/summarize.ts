@@ -24,6 +24,8 @@ const ungated = (run: Run, concurrency: number) =>
 const ratio = (run: Run, concurrency: number) =>
   run.ungated?.ratios.find((r) => r.concurrency === concurrency)
     ?.throughputRatio;
+const cpuRatio = (run: Run, concurrency: number) =>
+  run.ungated?.ratios.find((r) => r.concurrency === concurrency)?.cpuRatio;
 const gated = (run: Run, route: string) =>
   run.gated?.find((p) => p.route === route && p.concurrency === 1);
 const hyperfineMs = (run: Run, name: string) =>
@@ -39,6 +41,7 @@ const METRICS: readonly Metric[] = [
   ["load average (1 min) at start", (r) => r.machine.loadAverage[0]],
   ["ungated img-authz / floor, c=1", (r) => ratio(r, 1)],
   ["ungated img-authz / floor, c=8", (r) => ratio(r, 8)],
+  ["ungated floor / img-authz CPU per request, c=8", (r) => cpuRatio(r, 8)],
   ["ungated img-authz req/s, c=8", (r) => ungated(r, 8)?.throughput],
   ["ungated img-authz p99 ms, c=1", (r) => ungated(r, 1)?.p99Ms],
   ["warm images/create p99 ms, c=1", (r) => gated(r, "images/create")?.p99Ms],

@@ -49,10 +49,31 @@ function ungatedTable(result: UngatedResult): string {
       p.p50Ms,
       p.p99Ms,
       p.maxMs,
+      Math.round(p.cpuMicrosPerRequest),
       p.mismatches + p.errors,
     ]);
-  const ratios = result.ratios.map((r) => [r.concurrency, r.throughputRatio]);
-  return `## Ungated GET /containers/json\n\n${table(["server", "concurrency", "req/s", "p50 ms", "p99 ms", "max ms", "wrong/errors"], rows)}\n${table(["concurrency", "img-authz / floor throughput"], ratios)}`;
+  const points = table(
+    [
+      "server",
+      "concurrency",
+      "req/s",
+      "p50 ms",
+      "p99 ms",
+      "max ms",
+      "server CPU µs/req",
+      "wrong/errors",
+    ],
+    rows,
+  );
+  const ratios = table(
+    [
+      "concurrency",
+      "img-authz / floor throughput",
+      "floor / img-authz CPU per request",
+    ],
+    result.ratios.map((r) => [r.concurrency, r.throughputRatio, r.cpuRatio]),
+  );
+  return `## Ungated GET /containers/json\n\n${points}\n${ratios}`;
 }
 
 function gatedTable(points: readonly GatedPoint[]): string {

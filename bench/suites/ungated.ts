@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { pick, type BenchContext } from "../lib/context.js";
-import { runLoad, startFloor, startPlugin } from "../lib/procs.js";
+import { cpuMs, runLoad, startFloor, startPlugin } from "../lib/procs.js";
 import { psRequest } from "../lib/requests.js";
 import { medianOf, round } from "../lib/stats.js";
 import type { LoadResult } from "../loadgen.js";
@@ -17,6 +17,12 @@ export interface UngatedPoint {
   readonly requests: number;
   readonly mismatches: number;
   readonly errors: number;
+  /**
+   * Server CPU time (user + system) per request, in microseconds. Unlike
+   * throughput it does not depend on whether the load generator or the
+   * server is the bottleneck.
+   */
+  readonly cpuMicrosPerRequest: number;
   /** Throughput of each round, to show the spread behind the median. */
   readonly throughputRounds?: number[];
 }
@@ -24,8 +30,15 @@ export interface UngatedPoint {
 /** Results of the ungated suite. */
 export interface UngatedResult {
   readonly points: UngatedPoint[];
-  /** img-authz throughput divided by the floor's, per concurrency. */
-  readonly ratios: { concurrency: number; throughputRatio: number }[];
+  /**
+   * Per concurrency: img-authz throughput divided by the floor's, and the
+   * floor's CPU per request divided by img-authz's (1 means as cheap).
+   */
+  readonly ratios: {
+    concurrency: number;
+    throughputRatio: number;
+    cpuRatio: number;
+  }[];
 }
 
 export const CONCURRENCY_LEVELS = [1, 2, 4, 8, 16, 32];
@@ -34,8 +47,10 @@ function toPoint(
   concurrency: number,
   server: UngatedPoint["server"],
   result: LoadResult,
+  cpuMsPerRequest: number,
 ): UngatedPoint {
   return {
+    cpuMicrosPerRequest: cpuMsPerRequest * 1000,
     concurrency,
     server,
     throughput: result.throughput,
@@ -65,7 +80,11 @@ export async function runUngated(ctx: BenchContext): Promise<UngatedResult> {
       STATE_DIR: join(dir, "state"),
     });
     try {
-      return await measure(ctx, plugin.socket, floorSocket);
+      return await measure(
+        ctx,
+        { socket: plugin.socket, pid: plugin.process.pid },
+        { socket: floorSocket, pid: floor.pid },
+      );
     } finally {
       await plugin.stop();
     }
@@ -74,32 +93,44 @@ export async function runUngated(ctx: BenchContext): Promise<UngatedResult> {
   }
 }
 
+/** A server under test: its socket and the PID whose CPU time is read. */
+interface Server {
+  readonly socket: string;
+  readonly pid: number;
+}
+
+const WARMUP_REQUESTS = 500;
+
 async function measure(
   ctx: BenchContext,
-  pluginSocket: string,
-  floorSocket: string,
+  plugin: Server,
+  floor: Server,
 ): Promise<UngatedResult> {
   const durationMs = pick(ctx, 3_000, 500);
   const levels = pick(ctx, CONCURRENCY_LEVELS, [1, 8]);
   const runs = new Map<string, UngatedPoint[]>();
   for (let round = 0; round < ctx.rounds; round++) {
     for (const concurrency of levels) {
-      for (const [server, socket] of [
-        ["floor", floorSocket],
-        ["img-authz", pluginSocket],
+      for (const [name, server] of [
+        ["floor", floor],
+        ["img-authz", plugin],
       ] as const) {
+        const cpuBefore = cpuMs(server.pid);
         const result = await runLoad({
-          socket,
+          socket: server.socket,
           bodies: [psRequest()],
           expectAllow: [true],
           concurrency,
           durationMs,
-          warmupRequests: 500,
+          warmupRequests: WARMUP_REQUESTS,
         });
-        const key = `${server}/${concurrency}`;
+        // The warm-up runs between the two CPU readings, so it is counted.
+        const cpuPerRequest =
+          (cpuMs(server.pid) - cpuBefore) / (result.requests + WARMUP_REQUESTS);
+        const key = `${name}/${concurrency}`;
         runs.set(key, [
           ...(runs.get(key) ?? []),
-          toPoint(concurrency, server, result),
+          toPoint(concurrency, name, result, cpuPerRequest),
         ]);
       }
       ctx.log(`ungated round ${round + 1} concurrency ${concurrency} done`);
@@ -111,11 +142,16 @@ async function measure(
   }));
   const ratios = levels.map((concurrency) => {
     const find = (server: string) =>
-      points.find((p) => p.server === server && p.concurrency === concurrency)
-        ?.throughput ?? Number.NaN;
+      points.find((p) => p.server === server && p.concurrency === concurrency);
+    const [ours, base] = [find("img-authz"), find("floor")];
     return {
       concurrency,
-      throughputRatio: round(find("img-authz") / find("floor")),
+      throughputRatio: round(
+        (ours?.throughput ?? NaN) / (base?.throughput ?? NaN),
+      ),
+      cpuRatio: round(
+        (base?.cpuMicrosPerRequest ?? NaN) / (ours?.cpuMicrosPerRequest ?? NaN),
+      ),
     };
   });
   return { points, ratios };
