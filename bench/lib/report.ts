@@ -27,7 +27,11 @@ export function table(
   rows: readonly Cell[][],
 ): string {
   const text = (cell: Cell) =>
-    typeof cell === "number" ? String(round(cell)) : cell;
+    typeof cell === "number"
+      ? Number.isNaN(cell)
+        ? "n/a"
+        : String(round(cell))
+      : cell;
   const lines = [
     header,
     header.map(() => "---"),
