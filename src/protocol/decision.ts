@@ -162,6 +162,10 @@ function logDecision(
   result: GateResult,
   durationMs: number,
 ): void {
+  // Ungated calls such as `docker ps` log at debug. Skip building their
+  // record (a UUID and a redacted URI) when debug is off, since that was
+  // about 5% of the plugin's CPU under a `docker ps` load.
+  if (!result.gated && !runner.logger.isLevelEnabled("debug")) return;
   const { decision } = result;
   const fields = {
     decisionId: randomUUID(),
