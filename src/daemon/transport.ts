@@ -43,7 +43,8 @@ export function getJson(
   timeoutMs: number,
   signal: AbortSignal,
 ): Promise<DaemonResponse> {
-  const combined = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+  const limit = startLimit(timeoutMs, signal);
+  const combined = limit.signal;
   const options: RequestOptions = {
     ...address,
     method: "GET",
@@ -51,7 +52,7 @@ export function getJson(
     headers: { Accept: "application/json" },
     signal: combined,
   };
-  return new Promise<DaemonResponse>((resolve, reject) => {
+  const settled = new Promise<DaemonResponse>((resolve, reject) => {
     const fail = (reason: string, cause?: unknown): void => {
       reject(
         new AuthzError(
@@ -105,6 +106,36 @@ export function getJson(
     });
     request.end();
   });
+  return settled.finally(limit.dispose);
+}
+
+/**
+ * Combines the caller's signal with a timer that is cleared when the call
+ * settles. AbortSignal.timeout would keep each finished call's signals
+ * reachable until the limit passes, so memory would grow with the rate of
+ * container creates.
+ */
+function startLimit(
+  timeoutMs: number,
+  caller: AbortSignal,
+): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => {
+    controller.abort(new DOMException("daemon call timed out", "TimeoutError"));
+  }, timeoutMs);
+  timer.unref();
+  const onAbort = (): void => {
+    controller.abort(caller.reason);
+  };
+  if (caller.aborted) onAbort();
+  else caller.addEventListener("abort", onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      clearTimeout(timer);
+      caller.removeEventListener("abort", onAbort);
+    },
+  };
 }
 
 function abortReason(signal: AbortSignal, timeoutMs: number): string {
