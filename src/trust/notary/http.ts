@@ -3,6 +3,16 @@ import type { IncomingHttpHeaders } from "node:http";
 import { AuthzError } from "../../errors.js";
 import { MAX_ERROR_BODY_BYTES, MAX_REDIRECTS } from "./limits.js";
 
+/**
+ * Shared by every Notary request. keepAlive is off, so sockets close after
+ * each response; Node keys cached sessions by host, port and TLS options
+ * (the CA included), so a session is only resumed with the same trust.
+ */
+const SESSION_AGENT = new https.Agent({
+  keepAlive: false,
+  maxCachedSessions: 256,
+});
+
 /** Options for one HTTPS GET against the Notary server or its token service. */
 export interface HttpGetOptions {
   /** PEM bundle trusted for the server certificate; the system store when absent. */
@@ -109,7 +119,9 @@ function requestOnce(url: URL, options: HttpGetOptions): Promise<HttpResponse> {
       method: "GET",
       // A fresh connection per request: no idle keep-alive sockets outlive
       // the decision, and the connect limit always measures a real connect.
-      agent: false,
+      // The agent only keeps TLS sessions, so a refresh resumes one instead
+      // of a full handshake with certificate verification.
+      agent: SESSION_AGENT,
       ca: options.ca,
       rejectUnauthorized: true,
       headers: { Accept: "application/json", ...options.headers },

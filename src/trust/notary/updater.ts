@@ -49,7 +49,20 @@ export interface UpdaterOptions {
  * (stored, pinned or first use), timestamp, snapshot, targets and
  * delegations, with one root refresh and retry as notary does it.
  */
+/** Max GUNs whose stored root is kept verified in memory. */
+const MAX_MEMO_ROOTS = 1_024;
+
 export class Updater {
+  /**
+   * Stored roots already checked, by GUN. Re-reading a stored root parses
+   * its x509 certificates again, which was a large share of a refresh's CPU;
+   * an entry is reused only while the stored bytes are unchanged.
+   */
+  readonly #verifiedRoots = new Map<
+    string,
+    { bytes: Uint8Array; root: VerifiedRoot }
+  >();
+
   constructor(private readonly options: UpdaterOptions) {}
 
   /** Fetches and verifies the current metadata of a GUN and persists the new state. */
@@ -103,8 +116,17 @@ export class Updater {
   }
 
   #loadStored(stored: TrustedState): VerifiedRoot {
+    const memo = this.#verifiedRoots.get(stored.gun);
+    if (memo !== undefined && Buffer.from(memo.bytes).equals(stored.root)) {
+      return memo.root;
+    }
     try {
-      return loadTrustedRoot(stored.root, { gun: stored.gun });
+      const root = loadTrustedRoot(stored.root, { gun: stored.gun });
+      if (this.#verifiedRoots.size >= MAX_MEMO_ROOTS) {
+        this.#verifiedRoots.clear();
+      }
+      this.#verifiedRoots.set(stored.gun, { bytes: stored.root, root });
+      return root;
     } catch (error) {
       const file = this.options.store.fileFor(stored.gun);
       throw new AuthzError(
