@@ -39,7 +39,7 @@ export async function runCheck(
     {
       config,
       trust: createTrustBackend(config),
-      daemon: createDaemonClient(config.dockerHost),
+      daemon: createDaemonClient(config.dockerHost, { tls: config.dockerTls }),
       signal,
     },
   );

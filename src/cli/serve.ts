@@ -43,7 +43,7 @@ export async function serve(options: ServeOptions): Promise<number> {
     authorize: createAuthorizer({
       config,
       trust: createTrustBackend(config),
-      daemon: createDaemonClient(config.dockerHost),
+      daemon: createDaemonClient(config.dockerHost, { tls: config.dockerTls }),
     }),
     ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }),
   });

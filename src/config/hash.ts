@@ -30,6 +30,10 @@ export function describeConfig(config: Config): Record<string, unknown> {
     cacheMaxAgeSeconds: config.cacheMaxAgeSeconds,
     cacheMaxRepositories: config.cacheMaxRepositories,
     dockerHost: config.dockerHost,
+    dockerTls:
+      config.dockerTls === undefined
+        ? "off"
+        : { verify: true, certPath: config.dockerTls.certPath },
     logLevel: config.logLevel,
   };
 }
@@ -37,13 +41,17 @@ export function describeConfig(config: Config): Record<string, unknown> {
 /**
  * Returns a short SHA-256 of the effective configuration, so that a
  * decision in the log can be matched to the settings that produced it.
- * The CA bundles are hashed in full, not only their presence.
+ * The CA bundles and the daemon client certificate are hashed in full, not
+ * only their presence. The daemon client key is left out, so that no
+ * log line depends on a secret.
  */
 export function configHash(config: Config): string {
   const material = JSON.stringify({
     ...describeConfig(config),
     notaryRootCa: config.notaryRootCa ?? null,
     ca: config.trustPinning.ca,
+    dockerCa: config.dockerTls?.ca ?? null,
+    dockerCert: config.dockerTls?.cert ?? null,
   });
   return createHash("sha256")
     .update(material)

@@ -1,6 +1,7 @@
 import { isAbsolute } from "node:path";
 import type { LocalOperation } from "../classify/types.js";
 import type { Config } from "./types.js";
+import { parseDockerDaemon } from "./docker.js";
 import { ConfigError } from "./error.js";
 import { parseCertificateBundle } from "./pem.js";
 import { parseTrustPinning } from "./pinning.js";
@@ -17,7 +18,6 @@ import { parseRegistry } from "./registry.js";
 export const DEFAULT_NOTARY_URL = "https://notary.docker.io";
 export const DEFAULT_REGISTRY = "docker.io";
 export const DEFAULT_STATE_DIR = "/var/lib/img-authz";
-export const DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
 export const DEFAULT_NOTARY_CONNECT_TIMEOUT_MS = 3_000;
 export const DEFAULT_NOTARY_TIMEOUT_MS = 10_000;
 export const DEFAULT_DECISION_TIMEOUT_MS = 20_000;
@@ -67,6 +67,7 @@ export function loadConfig(env: Env): Config {
     { min: 1, max: MAX_TIMEOUT_MS },
   );
   const notaryRootCa = parseNotaryRootCa(env);
+  const daemon = parseDockerDaemon(env);
   return {
     registry: parseRegistry(env),
     notaryUrl: parseNotaryUrl(env),
@@ -92,7 +93,8 @@ export function loadConfig(env: Env): Config {
       DEFAULT_CACHE_MAX_REPOSITORIES,
       { min: 1, max: 1_000_000 },
     ),
-    dockerHost: parseDockerHost(env),
+    dockerHost: daemon.dockerHost,
+    ...(daemon.dockerTls === undefined ? {} : { dockerTls: daemon.dockerTls }),
     logLevel: parseChoice(env, "LOG_LEVEL", LOG_LEVELS, "info"),
   };
 }
@@ -168,15 +170,4 @@ function parseStateDir(env: Env): string {
     throw new ConfigError("STATE_DIR", value, "set it to an absolute path");
   }
   return value;
-}
-
-function parseDockerHost(env: Env): string {
-  const value = readVariable(env, "DOCKER_HOST") ?? DEFAULT_DOCKER_HOST;
-  if (/^unix:\/\/\/[^\0]+$/.test(value)) return value;
-  if (/^tcp:\/\/[^/\s]+:[0-9]{1,5}\/?$/.test(value)) return value;
-  throw new ConfigError(
-    "DOCKER_HOST",
-    value,
-    "set it to unix:///path/to/docker.sock or tcp://host:port",
-  );
 }

@@ -1,4 +1,17 @@
 import type { LocalOperation } from "../classify/types.js";
+import type { DaemonTls } from "../daemon/types.js";
+
+/**
+ * Client TLS files for a `tcp://` daemon, read at start. `key` is
+ * non-enumerable, so printing or serializing the config never shows it,
+ * and a spread copy (`{ ...tls }`) has no key.
+ */
+export interface DockerTlsConfig extends DaemonTls {
+  /** Directory of ca.pem, cert.pem and key.pem (`DOCKER_CERT_PATH`). */
+  readonly certPath: string;
+  readonly cert: string;
+  readonly key: string;
+}
 
 /** Trust pinning, shaped like the notary client's `trust_pinning` section. */
 export interface TrustPinning {
@@ -44,6 +57,8 @@ export interface Config {
   readonly cacheMaxRepositories: number;
   /** Docker daemon address (`DOCKER_HOST`, default unix:///var/run/docker.sock). */
   readonly dockerHost: string;
+  /** Set when `DOCKER_TLS_VERIFY` is non-empty and DOCKER_HOST is tcp://. */
+  readonly dockerTls?: DockerTlsConfig;
   /** pino level (`LOG_LEVEL`, default info). */
   readonly logLevel: string;
 }

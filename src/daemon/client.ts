@@ -1,33 +1,34 @@
 import { AuthzError } from "../errors.js";
-import {
-  DEFAULT_DAEMON_TIMEOUT_MS,
-  getJson,
-  parseDockerHost,
-} from "./transport.js";
+import { parseDockerHost } from "./address.js";
+import { DEFAULT_DAEMON_TIMEOUT_MS, getJson } from "./transport.js";
 import type {
   ContainerInspect,
   DaemonClient,
+  DaemonTls,
   ImageInspect,
   PluginInspect,
 } from "./types.js";
 
-/** Limits for daemon requests. */
-export interface DaemonTimeouts {
-  /** Limit for one request, connect included, in milliseconds. */
-  readonly requestTimeoutMs: number;
+/** Options for a daemon client. */
+export interface DaemonClientOptions {
+  /** Limit for one request, connect included, in milliseconds (default 5000). */
+  readonly requestTimeoutMs?: number;
+  /** TLS settings for a `tcp://` daemon; plain HTTP when absent. */
+  readonly tls?: DaemonTls;
 }
 
 /**
  * Creates a read-only client for the Docker daemon at `dockerHost`
- * (`unix:///path` or `tcp://host:port`, plain HTTP).
+ * (`unix:///path`, or `tcp://host:port` over HTTP, or over https with
+ * `options.tls`). Throws DAEMON_UNREACHABLE when the address or the TLS
+ * files are invalid.
  */
 export function createDaemonClient(
   dockerHost: string,
-  timeouts: DaemonTimeouts = { requestTimeoutMs: DEFAULT_DAEMON_TIMEOUT_MS },
+  options: DaemonClientOptions = {},
 ): DaemonClient {
-  // TODO: tcp:// with TLS (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH) is not
-  // supported; use the unix socket.
-  const address = parseDockerHost(dockerHost);
+  const address = parseDockerHost(dockerHost, options.tls);
+  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_DAEMON_TIMEOUT_MS;
   const get = async (
     kind: string,
     name: string,
@@ -36,12 +37,7 @@ export function createDaemonClient(
     // The name is one path segment: encoding stops `../` or `?` in a
     // request-supplied name from reaching another daemon endpoint.
     const path = `/${kind}/${encodeURIComponent(name)}/json`;
-    const response = await getJson(
-      address,
-      path,
-      timeouts.requestTimeoutMs,
-      signal,
-    );
+    const response = await getJson(address, path, timeoutMs, signal);
     return response.body;
   };
   return {

@@ -1,4 +1,5 @@
-export { createDaemonClient, type DaemonTimeouts } from "./client.js";
+export { DEFAULT_DAEMON_TLS_PORT } from "./address.js";
+export { createDaemonClient, type DaemonClientOptions } from "./client.js";
 export {
   DEFAULT_DAEMON_TIMEOUT_MS,
   MAX_DAEMON_RESPONSE_BYTES,
@@ -6,6 +7,7 @@ export {
 export type {
   ContainerInspect,
   DaemonClient,
+  DaemonTls,
   ImageInspect,
   PluginInspect,
 } from "./types.js";

@@ -1,15 +1,12 @@
 import { request as httpRequest, type RequestOptions } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { AuthzError } from "../errors.js";
+import type { DaemonAddress } from "./address.js";
 
 /** Max daemon response body read, in bytes; inspect output is far smaller. */
 export const MAX_DAEMON_RESPONSE_BYTES = 4 * 1024 * 1024;
 /** Default limit for one daemon request, in milliseconds. */
 export const DEFAULT_DAEMON_TIMEOUT_MS = 5_000;
-
-/** Where the daemon listens, parsed from DOCKER_HOST. */
-export type DaemonAddress =
-  | { readonly socketPath: string }
-  | { readonly host: string; readonly port: number };
 
 /** A daemon answer: status and parsed JSON body (undefined on 404). */
 export interface DaemonResponse {
@@ -17,24 +14,9 @@ export interface DaemonResponse {
   readonly body: unknown;
 }
 
-/** Parses `unix:///path` or `tcp://host:port`; throws on anything else. */
-export function parseDockerHost(dockerHost: string): DaemonAddress {
-  if (dockerHost.startsWith("unix://")) {
-    return { socketPath: dockerHost.slice("unix://".length) };
-  }
-  const tcp = /^tcp:\/\/([^/\s]+):([0-9]{1,5})\/?$/.exec(dockerHost);
-  if (tcp?.[1] !== undefined && tcp[2] !== undefined) {
-    return { host: tcp[1].replace(/^\[|\]$/g, ""), port: Number(tcp[2]) };
-  }
-  throw new AuthzError(
-    "DAEMON_UNREACHABLE",
-    `DOCKER_HOST ${JSON.stringify(dockerHost)} is not unix:///path or tcp://host:port`,
-  );
-}
-
 /**
  * Sends a GET to the daemon and parses the JSON answer. Every failure
- * (refused, timed out, oversized, not JSON) becomes DAEMON_UNREACHABLE, so
+ * (refused, timed out, TLS handshake rejected, oversized, not JSON) becomes DAEMON_UNREACHABLE, so
  * the caller denies rather than guessing what the daemon would run.
  */
 export function getJson(
@@ -52,17 +34,22 @@ export function getJson(
     headers: { Accept: "application/json" },
     signal: combined,
   };
+  const tls = "agent" in address && address.agent !== undefined;
+  const hint = tls
+    ? "check that DOCKER_HOST points at the daemon the plugin guards and that DOCKER_CERT_PATH holds the CA that issued its certificate and a client certificate it accepts"
+    : "check that DOCKER_HOST points at the daemon the plugin guards";
+  const send = tls ? httpsRequest : httpRequest;
   const settled = new Promise<DaemonResponse>((resolve, reject) => {
     const fail = (reason: string, cause?: unknown): void => {
       reject(
         new AuthzError(
           "DAEMON_UNREACHABLE",
-          `GET ${path} on the Docker daemon failed: ${reason}; check that DOCKER_HOST points at the daemon the plugin guards`,
+          `GET ${path} on the Docker daemon failed: ${reason}; ${hint}`,
           { cause },
         ),
       );
     };
-    const request = httpRequest(options, (response) => {
+    const request = send(options, (response) => {
       const chunks: Buffer[] = [];
       let size = 0;
       response.on("data", (chunk: Buffer) => {

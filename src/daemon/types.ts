@@ -42,3 +42,17 @@ export interface DaemonClient {
     signal: AbortSignal,
   ): Promise<PluginInspect | undefined>;
 }
+
+/**
+ * TLS settings for a `tcp://` daemon, as PEM text. The server certificate is
+ * always verified against `ca` alone, never the system store, because a
+ * daemon certificate comes from the operator's own CA.
+ */
+export interface DaemonTls {
+  /** CA bundle that must issue the daemon's certificate (`ca.pem`). */
+  readonly ca: string;
+  /** Client certificate chain (`cert.pem`), for a daemon run with --tlsverify. */
+  readonly cert?: string;
+  /** Private key of `cert` (`key.pem`). */
+  readonly key?: string;
+}
