@@ -73,7 +73,7 @@ function isPort(port: number): boolean {
  * daemon's certificate, and DOCKER_CERT_PATH alone does the same in the Go
  * client library. The plugin never skips verification, because a forged
  * daemon could report a signed image's ID for an unsigned image, so it
- * stops and asks for DOCKER_TLS_VERIFY instead of guessing.
+ * stops and requires DOCKER_TLS_VERIFY instead of guessing.
  */
 function rejectUnverifiedTls(env: Env): void {
   for (const name of ["DOCKER_TLS", "DOCKER_CERT_PATH"]) {

@@ -7,8 +7,8 @@ import type { DaemonTls } from "./types.js";
 export const DEFAULT_DAEMON_TLS_PORT = 2376;
 
 /**
- * Where the daemon listens, parsed from DOCKER_HOST. A TCP address with an
- * `agent` is reached over https through that agent.
+ * Daemon address parsed from DOCKER_HOST: a unix socket path, or a TCP host
+ * and port that is reached over https when `agent` is set.
  */
 export type DaemonAddress =
   | { readonly socketPath: string }

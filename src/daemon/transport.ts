@@ -15,7 +15,7 @@ export interface DaemonResponse {
 }
 
 /**
- * Sends a GET to the daemon and parses the JSON answer. Every failure
+ * Sends a GET to the daemon and parses the JSON response. Every failure
  * (refused, timed out, TLS handshake rejected, oversized, not JSON) becomes DAEMON_UNREACHABLE, so
  * the caller denies rather than guessing what the daemon would run.
  */

@@ -33,7 +33,7 @@ afterAll(async () => {
   await files.remove();
 });
 
-/** Starts a daemon stand-in that answers every GET with one image. */
+/** Starts a daemon stand-in that returns one image for every GET. */
 async function startDaemon(options: ServerOptions): Promise<string> {
   const server = createServer(options, (request, response) => {
     const socket = request.socket;
@@ -108,7 +108,7 @@ describe("daemon client / TLS", () => {
     expect(error.message).toContain("127.0.0.1");
   });
 
-  it("no client cert for --tlsverify daemon / DAEMON_UNREACHABLE", async () => {
+  it("no client cert / DAEMON_UNREACHABLE", async () => {
     const host = await startDaemon(tlsVerifyDaemon());
     const client = createDaemonClient(host, { tls: { ca: files.ca } });
     const error = await rejection(client.inspectImage("x", signal()));
