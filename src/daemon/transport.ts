@@ -1,3 +1,4 @@
+import { startDeadline } from "../deadline.js";
 import { request as httpRequest, type RequestOptions } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { AuthzError } from "../errors.js";
@@ -8,7 +9,7 @@ export const MAX_DAEMON_RESPONSE_BYTES = 4 * 1024 * 1024;
 /** Default limit for one daemon request, in milliseconds. */
 export const DEFAULT_DAEMON_TIMEOUT_MS = 5_000;
 
-/** A daemon answer: status and parsed JSON body (undefined on 404). */
+/** A daemon response: status and parsed JSON body (undefined on 404). */
 export interface DaemonResponse {
   readonly status: number;
   readonly body: unknown;
@@ -25,7 +26,7 @@ export function getJson(
   timeoutMs: number,
   signal: AbortSignal,
 ): Promise<DaemonResponse> {
-  const limit = startLimit(timeoutMs, signal);
+  const limit = startDeadline(timeoutMs, signal, "daemon call timed out");
   const combined = limit.signal;
   const options: RequestOptions = {
     ...address,
@@ -93,40 +94,13 @@ export function getJson(
     });
     request.end();
   });
-  return settled.finally(limit.dispose);
-}
-
-/**
- * Combines the caller's signal with a timer that is cleared when the call
- * settles. AbortSignal.timeout would keep each finished call's signals
- * reachable until the limit passes, so memory would grow with the rate of
- * container creates.
- */
-function startLimit(
-  timeoutMs: number,
-  caller: AbortSignal,
-): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  const timer = setTimeout(() => {
-    controller.abort(new DOMException("daemon call timed out", "TimeoutError"));
-  }, timeoutMs);
-  timer.unref();
-  const onAbort = (): void => {
-    controller.abort(caller.reason);
-  };
-  if (caller.aborted) onAbort();
-  else caller.addEventListener("abort", onAbort, { once: true });
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      clearTimeout(timer);
-      caller.removeEventListener("abort", onAbort);
-    },
-  };
+  return settled.finally(() => {
+    limit.dispose();
+  });
 }
 
 function abortReason(signal: AbortSignal, timeoutMs: number): string {
   return signal.aborted
     ? "the decision was cancelled"
-    : `no answer within ${timeoutMs} ms`;
+    : `no response within ${timeoutMs} ms`;
 }

@@ -1,3 +1,4 @@
+import { startDeadline } from "../deadline.js";
 import { randomUUID } from "node:crypto";
 import type { EngineRequest } from "../classify/types.js";
 import { AuthzError } from "../errors.js";
@@ -30,7 +31,11 @@ export async function runDecision(
   hangup: AbortSignal,
 ): Promise<AuthzResponseWire> {
   const started = performance.now();
-  const deadline = startDeadline(runner.decisionTimeoutMs, hangup);
+  const deadline = startDeadline(
+    runner.decisionTimeoutMs,
+    hangup,
+    "decision timed out",
+  );
   try {
     const result = await raceAbort(
       runner.authorize(request, deadline.signal),
@@ -45,49 +50,7 @@ export async function runDecision(
   }
 }
 
-/** The abort signal of one decision and how to release it. */
-interface Deadline {
-  /** Aborts at the time limit or when the daemon hangs up. */
-  readonly signal: AbortSignal;
-  /** True once the time limit, not a hang-up, aborted the signal. */
-  timedOut(): boolean;
-  /** Clears the timer and the hang-up listener; call when the decision ends. */
-  dispose(): void;
-}
-
-/**
- * Builds the decision's signal from a plain timer that is cleared when the
- * decision ends. AbortSignal.timeout keeps its signal alive until the limit
- * passes, and AbortSignal.any keeps the combined signal reachable too. On
- * Node 24.21, under a burst of `docker ps` calls, each finished decision
- * then held about 1.5 KB for DECISION_TIMEOUT_MS, so memory grew with the
- * request rate (measured with bench/loadgen.ts).
- */
-function startDeadline(timeoutMs: number, hangup: AbortSignal): Deadline {
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new DOMException("decision timed out", "TimeoutError"));
-  }, timeoutMs);
-  // Like AbortSignal.timeout, the limit alone does not keep the process up.
-  timer.unref();
-  const onHangup = (): void => {
-    controller.abort(hangup.reason);
-  };
-  if (hangup.aborted) onHangup();
-  else hangup.addEventListener("abort", onHangup, { once: true });
-  return {
-    signal: controller.signal,
-    timedOut: () => timedOut,
-    dispose: () => {
-      clearTimeout(timer);
-      hangup.removeEventListener("abort", onHangup);
-    },
-  };
-}
-
-/** Builds the wire answer; a deny's `Msg` starts with its code. */
+/** Builds the wire response; a deny's `Msg` starts with its code. */
 export function toWire(decision: Decision): AuthzResponseWire {
   if (decision.allow) return { Allow: true, Msg: decision.message };
   const code = decision.code ?? "INTERNAL_ERROR";
