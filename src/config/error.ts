@@ -1,4 +1,4 @@
-/** Longest value echoed back in a configuration error, in characters. */
+/** Max length of a value echoed back in a configuration error, in characters. */
 const MAX_ECHOED_VALUE_CHARS = 120;
 
 /**
@@ -6,7 +6,7 @@ const MAX_ECHOED_VALUE_CHARS = 120;
  * so the message names the variable, the rejected value and the fix.
  */
 export class ConfigError extends Error {
-  /** The environment variable that holds the invalid value. */
+  /** The environment variable that contains the invalid value. */
   readonly variable: string;
 
   constructor(variable: string, value: string | undefined, problem: string) {

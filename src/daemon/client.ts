@@ -119,7 +119,7 @@ function asObject(value: unknown, what: string): Record<string, unknown> {
 function requireString(body: Record<string, unknown>, key: string): string {
   const value = body[key];
   if (typeof value !== "string" || value === "") {
-    throw invalid(`inspect answer has no ${key}`);
+    throw invalid(`inspect response has no ${key}`);
   }
   return value;
 }
@@ -132,7 +132,7 @@ function stringList(body: Record<string, unknown>, key: string): string[] {
     !Array.isArray(value) ||
     !value.every((item) => typeof item === "string")
   ) {
-    throw invalid(`inspect answer field ${key} is not a list of strings`);
+    throw invalid(`inspect response field ${key} is not a list of strings`);
   }
   return value;
 }

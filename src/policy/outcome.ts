@@ -13,7 +13,7 @@ export function allow(
     : { allow: true, message, image, details };
 }
 
-/** Builds a deny decision; the message says what to do. */
+/** Builds a deny decision; the message tells the user what to do. */
 export function deny(
   code: Code,
   message: string,

@@ -29,7 +29,7 @@ export interface AuthzResponseWire {
   readonly Err?: string;
 }
 
-/** Answer to `POST /Plugin.Activate`. */
+/** Response to `POST /Plugin.Activate`. */
 export const ACTIVATE_RESPONSE = { Implements: ["authz"] } as const;
 
 /** Standard base64 with padding, as Go's encoding/json writes `[]byte`. */

@@ -9,11 +9,11 @@ export interface SignedDigest {
   readonly digest: string;
   /** The tag the signature covers, when the backend signs tags. */
   readonly tag?: string;
-  /** Who signed it: the TUF role for Notary (`targets/releases`). */
+  /** Signer: the TUF role for Notary (`targets/releases`). */
   readonly signer: string;
-  /** When the trust data behind this answer expires. */
+  /** Expiry of the trust data behind this result. */
   readonly expires?: Date;
-  /** Whether the answer came from the network, the cache, or a stale cache. */
+  /** Origin of the result: the network, the cache, or a stale cache. */
   readonly source: "network" | "cache" | "stale-cache";
 }
 
